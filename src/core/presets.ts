@@ -100,7 +100,7 @@ export const PRESETS: readonly Preset[] = [
     source: 'openai/guided-diffusion:guided_diffusion/nn.py:103',
     upstreamName: 'timestep_embedding',
     params: [
-      p('dim', 'int', 320, 'output width (model_channels)', { min: 1, isWidth: true }),
+      p('dim', 'int', 320, 'output width (model_channels); dim=1 would give an empty embedding upstream', { min: 2, isWidth: true }),
       p('max_period', 'float', 10000, MAX_PERIOD_DOC, { min: Number.MIN_VALUE }),
       p('repeat_only', 'bool', false, 'LDM/SGM only: return t repeated dim times instead of sinusoids'),
     ],
@@ -114,7 +114,7 @@ export const PRESETS: readonly Preset[] = [
     source: 'black-forest-labs/flux:src/flux/modules/layers.py:28',
     upstreamName: 'timestep_embedding',
     params: [
-      p('dim', 'int', 256, 'output width', { min: 1, isWidth: true }),
+      p('dim', 'int', 256, 'output width; dim=1 would give an empty embedding upstream', { min: 2, isWidth: true }),
       p('max_period', 'float', 10000, MAX_PERIOD_DOC, { min: Number.MIN_VALUE }),
       p('time_factor', 'float', 1000, 't is multiplied by this in its own dtype before .float()'),
     ],
@@ -287,7 +287,7 @@ export const PRESETS: readonly Preset[] = [
     usedBy: 'SDXL original size, crop, target size (base) and aesthetic score (refiner); diffusers add_time_proj',
     source: 'Stability-AI/generative-models:sgm/modules/encoders/modules.py:917',
     upstreamName: 'ConcatTimestepEmbedderND',
-    params: [p('outdim', 'int', 256, 'width of each input column (output is columns·outdim)', { min: 1, isWidth: true })],
+    params: [p('outdim', 'int', 256, 'width of each input column (output is columns·outdim)', { min: 2, isWidth: true })],
     inputTransforms: ['discrete'],
     rowInput: true,
   },

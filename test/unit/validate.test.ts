@@ -10,7 +10,7 @@ const REJECTED: readonly [string, unknown, string][] = [
   ['string timestep', { preset: 'adm', timesteps: ['1'] }, 'finite numbers'],
   ['unknown param', { preset: 'adm', timesteps: [1], params: { embedding_dim: 8 } }, "adm has no parameter 'embedding_dim'"],
   ['fractional width', { preset: 'diffusers', timesteps: [1], params: { embedding_dim: 3.5 } }, 'embedding_dim must be an integer'],
-  ['zero width', { preset: 'adm', timesteps: [1], params: { dim: 0 } }, 'dim must be at least 1'],
+  ['zero width', { preset: 'adm', timesteps: [1], params: { dim: 1 } }, 'dim must be at least 2'],
   ['huge width', { preset: 'adm', timesteps: [1], params: { dim: 1e6 } }, 'at most 65536'],
   ['bool as number', { preset: 'diffusers', timesteps: [1], params: { flip_sin_to_cos: 1 } }, 'must be true or false'],
   ['odd transformer', { preset: 'transformer', timesteps: [1], params: { embed_dim: 7 } }, 'embed_dim must be even for the transformer convention: upstream raises a shape error'],
