@@ -10,7 +10,7 @@
  * snippets a user types (`tsemb-…`) cannot drift from the code the commands insert.
  */
 import * as esbuild from 'esbuild';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,10 +47,10 @@ const problemMatcherPlugin = {
 const snippetsPlugin = {
   name: 'python-snippets',
   setup(build) {
-    build.onEnd(async (result) => {
+    build.onEnd((result) => {
       if (result.errors.length > 0) return undefined;
       try {
-        await writeSnippets();
+        writeSnippets();
         return undefined;
       } catch (error) {
         return { errors: [{ text: `snippet generation failed: ${error instanceof Error ? error.message : error}` }] };
@@ -103,6 +103,27 @@ const contexts = [
     platform: 'node',
     plugins: [snippetsPlugin, problemMatcherPlugin],
   },
+  // (d) The Embedding Explorer webview (src/explorer/ hosts it): one browser script with the engine and plotly
+  // (core + heatmap + scatter only). An IIFE, because the panel's CSP allows exactly one nonce'd <script>.
+  {
+    ...shared,
+    entryPoints: ['webview/main.ts'],
+    outfile: 'dist/webview/explorer.js',
+    platform: 'browser',
+    format: 'iife',
+    // plotly's registry require()s maplibre-gl's CSS for map traces, which this build never registers: drop it.
+    loader: { ...shared.loader, '.css': 'empty' },
+    define: { 'process.env.NODE_ENV': JSON.stringify(production ? 'production' : 'development'), global: 'globalThis' },
+  },
+  // ── GPU engine (issue 3) ───────────────────────────────────────────────────────────────────────────────────────
+  // (e) The compute engine for plain Node: `require('./dist/engine.js').createEngine({ gpu })` with the `webgpu`
+  // package's GPU, or `createEngine({ backend: 'cpu' })`. Same `.wgsl` text loader as the webview bundle.
+  {
+    ...shared,
+    entryPoints: ['webview/engine/index.ts'],
+    outfile: 'dist/engine.js',
+    platform: 'node',
+  },
 ];
 
 /**
@@ -122,7 +143,7 @@ const PYTHON_SNIPPETS = [
 ];
 
 /** Builds the snippet file from the core bundle on disk (fresh copy each time, so --watch sees the new code). */
-async function writeSnippets() {
+function writeSnippets() {
   const require = createRequire(import.meta.url);
   delete require.cache[CORE_OUTFILE];
   const core = require(CORE_OUTFILE);
@@ -150,6 +171,8 @@ async function main() {
     await Promise.all(built.map((ctx) => ctx.watch()));
     return;
   }
+  // A one-shot build starts from an empty dist/, so nothing stale (old sourcemaps, removed entries) is packaged.
+  rmSync(resolve(root, 'dist'), { recursive: true, force: true });
   const results = await Promise.allSettled(built.map((ctx) => ctx.rebuild()));
   await Promise.all(built.map((ctx) => ctx.dispose()));
   // rebuild() rejects when a build has errors; the plugin has already printed them.

@@ -1,0 +1,152 @@
+/**
+ * `npm test`: every check CI runs, in order, stopping at the first failure.
+ *   1. tsc --noEmit   2. eslint .   3. node esbuild.mjs   4. mocha on test/unit/**\/*.test.ts   5. smoke checks on dist/
+ * Ends with one summary line, e.g. `npm test: 123 tests passed (unit 118, smoke 5) in 14.2 s`, or the stage that failed.
+ * Tools run from node_modules through the current Node binary, so no shell and no PATH lookup is involved.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const started = Date.now();
+const counts = { unit: 0, smoke: 0 };
+
+/** Runs `node <script> ...args`, echoing its output; resolves with the exit code and the captured stdout. */
+function runNode(script, args) {
+  return new Promise((resolvePromise) => {
+    const child = spawn(process.execPath, [resolve(root, script), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.on('data', (data) => {
+      stdout += data;
+      process.stdout.write(data);
+    });
+    child.on('close', (code, signal) => resolvePromise({ code: code ?? (signal ? 1 : 0), stdout }));
+    child.on('error', (error) => {
+      console.error(error);
+      resolvePromise({ code: 1, stdout });
+    });
+  });
+}
+
+function fail(stage, detail) {
+  console.error(`\nnpm test: FAILED at ${stage}${detail ? ` (${detail})` : ''}`);
+  process.exit(1);
+}
+
+async function stage(name, script, args, onFailure = () => '') {
+  console.log(`\n── ${name}`);
+  const result = await runNode(script, args);
+  if (result.code !== 0) fail(name, onFailure(result.stdout) || `exit code ${result.code}`);
+  return result.stdout;
+}
+
+/** The spec reporter's own "N passing" / "N failing" lines; colours stripped in case the terminal kept them. */
+function mochaCount(stdout, what) {
+  const match = new RegExp(`(\\d+) ${what}`).exec(stdout.replace(/\x1b\[[0-9;]*m/g, ''));
+  return match ? Number(match[1]) : undefined;
+}
+
+/** The smoke checks on the built output: what a user of dist/ relies on without the sources. */
+function smoke() {
+  console.log('\n── smoke checks on dist/');
+  const checks = [
+    [
+      "require('./dist/core.js') exposes embed, validate, generateCode and presets",
+      () => {
+        const core = require(resolve(root, 'dist/core.js'));
+        for (const name of ['embed', 'validate', 'generateCode'])
+          if (typeof core[name] !== 'function') throw new Error(`${name} is ${typeof core[name]}, not a function`);
+        if (!Array.isArray(core.presets) || core.presets.length === 0) throw new Error('presets is not a non-empty array');
+        const result = core.embed({ preset: 'adm', timesteps: [0, 999], params: { dim: 8 } });
+        if (result.shape[0] !== 2 || result.shape[1] !== 8) throw new Error(`embed gave shape ${result.shape}`);
+      },
+    ],
+    [
+      'dist/core.js loads in a plain `node -e` process',
+      () => {
+        // A separate process catches bundles that only load because this script already set something up.
+        return new Promise((ok, bad) => {
+          const child = spawn(
+            process.execPath,
+            ['-e', "const c = require('./dist/core.js'); if (typeof c.generateCode !== 'function') process.exit(2)"],
+            { cwd: root, stdio: 'inherit' },
+          );
+          child.on('close', (code) => (code === 0 ? ok() : bad(new Error(`node -e exited with ${code}`))));
+        });
+      },
+    ],
+    [
+      'dist/extension.js and dist/web/extension.js require nothing but vscode',
+      () => {
+        for (const file of ['dist/extension.js', 'dist/web/extension.js']) {
+          const text = readFileSync(resolve(root, file), 'utf8');
+          const required = [...text.matchAll(/\brequire\(["']([^"']+)["']\)/g)].map((m) => m[1]);
+          const others = [...new Set(required.filter((name) => name !== 'vscode'))];
+          if (others.length > 0) throw new Error(`${file} requires ${others.join(', ')}`);
+        }
+      },
+    ],
+    [
+      'dist/snippets/python.json has every tsemb- prefix with tab stops and a description',
+      () => {
+        const snippets = Object.values(JSON.parse(readFileSync(resolve(root, 'dist/snippets/python.json'), 'utf8')));
+        const prefixes = snippets.map((s) => s.prefix).sort();
+        const expected = ['adm', 'ddpm', 'diffusers', 'edm', 'flux', 'fourier', 'sdxl'].map((p) => `tsemb-${p}`);
+        if (prefixes.join() !== expected.join()) throw new Error(`prefixes are ${prefixes.join(', ')}`);
+        for (const s of snippets) {
+          if (!Array.isArray(s.body) || !s.body.join('\n').includes('${1:')) throw new Error(`${s.prefix} has no tab stops`);
+          if (typeof s.description !== 'string' || !s.description.includes('Used by')) throw new Error(`${s.prefix} description`);
+        }
+      },
+    ],
+    [
+      'package.json points at files the build produced',
+      () => {
+        const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8'));
+        const paths = [pkg.main, pkg.browser, pkg.icon, ...pkg.contributes.snippets.map((s) => s.path)];
+        const missing = paths.filter((p) => !existsSync(resolve(root, p)));
+        if (missing.length > 0) throw new Error(`missing: ${missing.join(', ')}`);
+      },
+    ],
+  ];
+  return checks.reduce(
+    (previous, [name, check]) =>
+      previous.then(async () => {
+        try {
+          await check();
+        } catch (error) {
+          console.error(`  ✘ ${name}\n    ${error instanceof Error ? error.message : error}`);
+          fail('smoke checks', name);
+        }
+        counts.smoke++;
+        console.log(`  ✔ ${name}`);
+      }),
+    Promise.resolve(),
+  );
+}
+
+await stage('tsc --noEmit -p tsconfig.json', 'node_modules/typescript/bin/tsc', ['--noEmit', '-p', 'tsconfig.json']);
+await stage('eslint .', 'node_modules/eslint/bin/eslint.js', ['.']);
+await stage('node esbuild.mjs', 'esbuild.mjs', []);
+const mochaOut = await stage(
+  'mocha (test/unit)',
+  'node_modules/mocha/bin/mocha.js',
+  ['--import=tsx', '--reporter', 'spec', 'test/unit/**/*.test.ts'],
+  (stdout) => {
+    const failing = mochaCount(stdout, 'failing');
+    return failing === undefined ? '' : `${failing} failing, ${mochaCount(stdout, 'passing') ?? 0} passing`;
+  },
+);
+const passing = mochaCount(mochaOut, 'passing');
+if (passing === undefined) fail('mocha (test/unit)', 'no "N passing" line: did any test file match?');
+counts.unit = passing;
+await smoke();
+
+const seconds = ((Date.now() - started) / 1000).toFixed(1);
+console.log(
+  `\nnpm test: ${counts.unit + counts.smoke} tests passed (unit ${counts.unit}, smoke ${counts.smoke}); tsc, eslint and build clean, in ${seconds} s`,
+);
