@@ -1,0 +1,127 @@
+/**
+ * `npm run bench` (node bench/run.mjs): one run, one table. The engine's WebGPU and CPU backends, TF.js (WebGPU and
+ * WASM backends) and plain JS in the same headless Chromium, plus numpy and torch (CPU) through /usr/bin/python3, on:
+ * embedding T=1000×1024, similarity 1000×1000 from width 1024, MLP 1024→1280→1280 over 1000 rows, and the first two at
+ * T=4000×2048. Prints medians (ms) and the ratios the issue sets goals for; writes bench/results/latest.json.
+ * Not a test: nothing here fails on a slow machine. Env: CHROMIUM_PATH, PYTHON (default /usr/bin/python3),
+ * BENCH_QUICK=1 (only the T=1000 workloads).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { cpus, totalmem } from 'node:os';
+import { dirname, extname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+import { chromium } from 'playwright-core';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const outDir = resolve(root, 'out/bench');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const PYTHON = process.env.PYTHON ?? '/usr/bin/python3';
+const ARGS = ['--headless', '--no-sandbox', '--enable-unsafe-webgpu', '--disable-gpu-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+
+const WORKLOADS = [
+  { id: 'embedding 1000×1024', kind: 'embedding', rows: 1000, width: 1024, step: 1 },
+  { id: 'similarity 1000² (w 1024)', kind: 'similarity', rows: 1000, width: 1024, step: 1 },
+  { id: 'MLP 1024→1280→1280 ×1000', kind: 'mlp', rows: 1000, width: 1024, step: 1 },
+  { id: 'embedding 4000×2048', kind: 'embedding', rows: 4000, width: 2048, step: 0.25 },
+  { id: 'similarity 4000² (w 2048)', kind: 'similarity', rows: 4000, width: 2048, step: 0.25 },
+].filter((w) => !process.env.BENCH_QUICK || w.rows === 1000);
+const IMPLEMENTATIONS = ['engine-webgpu', 'engine-cpu', 'tfjs-webgpu', 'tfjs-wasm', 'naive-js'];
+/** Naive JS at 4000² × 2048 is 3.3e10 multiply-adds (minutes); it is left out and says so. */
+const SKIP = { 'naive-js': ['similarity 4000² (w 2048)'], reason: { 'naive-js': 'not run (≈32× the 1000² case)' } };
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+async function build() {
+  mkdirSync(outDir, { recursive: true });
+  const common = { bundle: true, platform: 'browser', format: 'iife', logLevel: 'silent', minify: true };
+  await esbuild.build({ ...common, entryPoints: [resolve(root, 'webview/engine/index.ts')], outfile: resolve(outDir, 'engine.js'), globalName: 'TimestepEngine', loader: { '.wgsl': 'text' } });
+  await esbuild.build({ ...common, entryPoints: [resolve(root, 'bench/tfjsEntry.mjs')], outfile: resolve(outDir, 'tfjs.js'), define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis' } });
+}
+
+function serve() {
+  const wasmDir = resolve(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
+  const files = {
+    '/engine.js': resolve(outDir, 'engine.js'),
+    '/tfjs.js': resolve(outDir, 'tfjs.js'),
+    '/page.js': resolve(root, 'bench/page.js'),
+    '/tfjs-backend-wasm.wasm': resolve(wasmDir, 'tfjs-backend-wasm.wasm'),
+    '/tfjs-backend-wasm-simd.wasm': resolve(wasmDir, 'tfjs-backend-wasm-simd.wasm'),
+    '/tfjs-backend-wasm-threaded-simd.wasm': resolve(wasmDir, 'tfjs-backend-wasm-threaded-simd.wasm'),
+  };
+  const html = '<!doctype html><meta charset="utf-8"><title>bench</title><script src="/tfjs.js"></script><script src="/engine.js"></script><script src="/page.js"></script>';
+  const types = { '.js': 'text/javascript', '.wasm': 'application/wasm' };
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/') return res.writeHead(200, { 'content-type': 'text/html' }).end(html);
+    if (!files[path]) return res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': types[extname(path)] }).end(readFileSync(files[path]));
+  });
+  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok({ server, url: `http://127.0.0.1:${server.address().port}/` })));
+}
+
+async function browserHalf() {
+  const { server, url } = await serve();
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  try {
+    const page = await browser.newPage();
+    page.on('console', (m) => m.text().startsWith('[bench]') && console.log(`  ${m.text()}`));
+    await page.goto(url);
+    return { ...(await page.evaluate((config) => globalThis.runBench(config), { workloads: WORKLOADS, implementations: IMPLEMENTATIONS, skip: SKIP })), chromium: browser.version() };
+  } finally {
+    await browser.close();
+    server.closeAllConnections();
+    server.close();
+  }
+}
+
+function pythonHalf() {
+  try {
+    const out = execFileSync(PYTHON, [resolve(root, 'bench/pyBench.py'), JSON.stringify(WORKLOADS)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    return JSON.parse(out);
+  } catch (error) {
+    console.warn(`python half failed: ${error.message}`);
+    return {};
+  }
+}
+
+const fmt = (v) => (v === undefined ? '—' : typeof v === 'string' ? v : v >= 100 ? v.toFixed(0) : v.toFixed(1));
+
+async function main() {
+  await build();
+  console.log('browser half (Chromium)…');
+  const browser = await browserHalf();
+  console.log('python half (numpy, torch)…');
+  const python = pythonHalf();
+  const columns = ['engine-webgpu', 'engine-cpu', 'tfjs-webgpu', 'tfjs-wasm', 'naive-js', 'numpy', 'torch'];
+  const table = WORKLOADS.map(({ id }) => {
+    const row = { workload: id };
+    for (const c of columns) {
+      const cell = c === 'numpy' || c === 'torch' ? python[id]?.[c] && { samples: python[id][c] } : browser.results[id]?.[c];
+      row[c] = cell?.samples ? median(cell.samples) : (cell?.skipped ?? (cell?.error ? 'error' : undefined));
+    }
+    const num = (v) => (typeof v === 'number' ? v : NaN);
+    row['tfjs-webgpu / engine-webgpu'] = num(row['tfjs-webgpu']) / num(row['engine-webgpu']);
+    row['engine-cpu / tfjs-wasm'] = num(row['engine-cpu']) / num(row['tfjs-wasm']);
+    return row;
+  });
+  const header = ['workload', ...columns, 'tfjs-webgpu / engine-webgpu', 'engine-cpu / tfjs-wasm'];
+  const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
+  for (const row of table) lines.push(`| ${header.map((h) => (typeof row[h] === 'number' ? (h.includes('/') ? `${row[h].toFixed(2)}×` : fmt(row[h])) : fmt(row[h]))).join(' | ')} |`);
+  const machine = `${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Chromium ${browser.chromium}; WebGPU adapter: ${browser.backendInfo}; numpy ${python._info?.numpy ?? '—'}, torch ${python._info?.torch ?? '—'} (${python._info?.torch_threads ?? '?'} threads)`;
+  console.log(`\nmedian ms (lower is better); goals: tfjs-webgpu / engine-webgpu ≥ 3, engine-cpu / tfjs-wasm ≤ 1.5 (≤ 3 on the MLP)\n${machine}\n`);
+  console.log(lines.join('\n'));
+  mkdirSync(resolve(root, 'bench/results'), { recursive: true });
+  writeFileSync(resolve(root, 'bench/results/latest.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, table, raw: { browser, python } }, null, 2)}\n`);
+  console.log('\nwrote bench/results/latest.json');
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,103 @@
+/**
+ * `createEngine`: picks a backend once (selectBackend), then runs each request through it. Calls are serialised, so
+ * the backends can reuse their buffers. When the WebGPU device is lost mid-run, the request is recomputed on the CPU
+ * and the result says so; the engine stays on the CPU afterwards.
+ */
+import { resolveRequest } from '../../src/core/params';
+import { planEmbedding } from '../../src/core/plan';
+import type { EmbedRequest } from '../../src/core/types';
+import { spectrumFromStats } from './analysis';
+import { selectBackend, type BackendOutput, type ComputeBackend, type SelectOptions } from './backend';
+import { CpuBackend } from './cpu/cpuBackend';
+import type { Analyses, BackendKind, ComputeResult, Engine } from './types';
+import { DeviceLostError } from './webgpu/device';
+import { WebGpuBackend } from './webgpu/webgpuBackend';
+
+/** Options for `createEngine`: `{ gpu }` (optionally `force: 'webgpu'`), or `{ backend: 'cpu' }`. */
+export interface EngineOptions extends SelectOptions {
+  /** `'cpu'` skips WebGPU entirely (same as `force: 'cpu'`). */
+  readonly backend?: 'cpu' | 'webgpu' | 'auto';
+}
+
+const now = (): number => (globalThis.performance ? globalThis.performance.now() : Date.now());
+
+class EngineImpl implements Engine {
+  backend: BackendKind;
+  reason: string;
+  private active: ComputeBackend;
+  private readonly cpu = new CpuBackend();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(active: ComputeBackend, reason: string) {
+    this.active = active;
+    this.backend = active.kind;
+    this.reason = reason;
+  }
+
+  compute(request: EmbedRequest, analyses: Analyses = {}): Promise<ComputeResult> {
+    const run = this.queue.then(() => this.computeNow(request, analyses));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async computeNow(request: EmbedRequest, analyses: Analyses): Promise<ComputeResult> {
+    const started = now();
+    const plan = planEmbedding(resolveRequest(request));
+    const timings: Record<string, number> = {};
+    const notes: string[] = [];
+    let output: BackendOutput;
+    let kind = this.active.kind;
+    try {
+      output = await this.active.run(plan, analyses, timings);
+    } catch (error) {
+      if (!(error instanceof DeviceLostError) && !(this.active instanceof WebGpuBackend && this.active.lost)) throw error;
+      // Nothing computed on the lost device is kept: the whole request runs again on the CPU.
+      const reason = error instanceof Error ? error.message : String(error);
+      notes.push(`${reason}: recomputed on the CPU`);
+      this.active.dispose();
+      this.active = this.cpu;
+      this.backend = 'cpu';
+      this.reason = `${reason}; switched to the CPU backend`;
+      kind = 'cpu';
+      for (const key of Object.keys(timings)) delete timings[key];
+      output = await this.cpu.run(plan, analyses, timings);
+    }
+    notes.push(...output.notes);
+    timings['total'] = now() - started;
+    const result: ComputeResult = {
+      shape: plan.shape,
+      data: output.data,
+      backend: kind,
+      timings,
+      warnings: [...plan.warnings],
+      notes,
+      ...(output.similarity ? { similarity: output.similarity } : {}),
+      ...(output.adjacent ? { adjacent: output.adjacent } : {}),
+      ...(output.nearest ? { nearest: output.nearest } : {}),
+      ...(output.columnStats ? { spectrum: spectrumFromStats(plan, output.columnStats) } : {}),
+      ...(output.pca ? { pca: output.pca } : {}),
+      ...(output.mlp ? { mlp: output.mlp } : {}),
+    };
+    return result;
+  }
+
+  /** Test hook: destroys the WebGPU device as a driver reset would. */
+  loseDeviceForTesting(): void {
+    if (this.active instanceof WebGpuBackend) this.active.gpu.device.destroy();
+  }
+
+  dispose(): void {
+    this.active.dispose();
+  }
+}
+
+/** Creates an engine: `createEngine({ gpu })`, `createEngine({ gpu, force: 'webgpu' })` or `createEngine({ backend: 'cpu' })`. */
+export async function createEngine(options: EngineOptions = {}): Promise<Engine & { loseDeviceForTesting(): void }> {
+  const force = options.backend === 'cpu' ? 'cpu' : (options.force ?? (options.backend === 'webgpu' ? 'webgpu' : 'auto'));
+  const selection = await selectBackend({ ...options, force });
+  if (selection.kind === 'webgpu' && selection.device) {
+    const maxChunkBytes = Math.min(options.maxChunkBytes ?? Infinity, selection.device.limits.maxStorageBufferBindingSize);
+    return new EngineImpl(new WebGpuBackend(selection.device, maxChunkBytes), selection.reason);
+  }
+  return new EngineImpl(new CpuBackend(), selection.reason);
+}
