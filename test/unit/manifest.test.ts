@@ -18,14 +18,25 @@ interface Manifest {
   };
 }
 
+/** The Explorer's command lives on ExplorerPanel, which imports vscode; its id is checked against that source's text. */
+const EXPLORER_COMMAND = 'timestepLens.openExplorer';
+
 const manifest = JSON.parse(readFileSync(resolve(__dirname, '../../package.json'), 'utf8')) as Manifest;
 const settings = manifest.contributes.configuration.properties;
 
 describe('package.json', () => {
   it('contributes exactly the commands the extension registers, in the Timestep Lens category', () => {
     const contributed = manifest.contributes.commands;
-    assert.deepEqual(contributed.map((c) => c.command).sort(), Object.values(COMMAND_IDS).sort());
+    assert.deepEqual(contributed.map((c) => c.command).sort(), [...Object.values(COMMAND_IDS), EXPLORER_COMMAND].sort());
     for (const command of contributed) assert.equal(command.category, 'Timestep Lens');
+    const panelSource = readFileSync(resolve(__dirname, '../../src/explorer/explorerPanel.ts'), 'utf8');
+    assert.ok(panelSource.includes(`openCommand = '${EXPLORER_COMMAND}'`), 'ExplorerPanel.openCommand changed');
+  });
+
+  it('offers the Explorer in the Python editor context menu and restores its panel', () => {
+    const context = (manifest.contributes.menus as unknown as Record<string, { command: string; when: string }[]>)['editor/context'];
+    assert.ok(context?.some((m) => m.command === EXPLORER_COMMAND && m.when.includes('python')));
+    assert.ok(manifest.activationEvents.includes('onWebviewPanel:timestepLens.explorer'));
   });
 
   it('shows the commands in the palette only while an editor is open', () => {

@@ -1,0 +1,367 @@
+/**
+ * The built Embedding Explorer in headless Chromium (harness.ts): every view against the core's numbers, backend
+ * selection in the status line, inline validation that keeps the plots, compare verdicts, exports parsed back,
+ * setState round trip, screenshots in light and dark, and the update latency at T = 1000, width 1024.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { admFrequencies, embed, validate } from '../../src/core/index';
+import { isExplorerSettings, type ExplorerSettings } from '../../src/protocol/explorerProtocol';
+import { BUNDLE, RESULTS, buildOnce, launchBrowser, openExplorer, plotData, posted, settle, startServer } from './harness';
+
+/** A small configuration every exactness check uses: ADM at width 64, t = 0..99, a 10-step overlay. */
+const SMALL: ExplorerSettings = {
+  primary: { preset: 'adm', params: { dim: 64 }, transform: 'discrete', dtype: 'float32' },
+  compare: null,
+  numTimesteps: 100,
+  tStart: 0,
+  tEnd: 99,
+  schedule: { steps: 10, spacing: 'leading' },
+  dims: [0, 5, 40],
+  framework: 'pytorch',
+  form: 'function',
+  backend: 'cpu',
+};
+
+const T_SMALL = Array.from({ length: 100 }, (_, t) => t);
+const E_SMALL = embed({ preset: 'adm', timesteps: T_SMALL, params: { dim: 64 } });
+
+type Heatmap = { x: number[]; y: number[]; z: number[][] };
+type Line = { x: number[]; y: (number | null)[]; name?: string; customdata?: number[] };
+
+const row = (t: number): Float32Array => E_SMALL.data.subarray(t * 64, (t + 1) * 64);
+const dot = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
+  let s = 0;
+  for (let k = 0; k < a.length; k++) s += a[k]! * b[k]!;
+  return s;
+};
+const dist = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
+  let s = 0;
+  for (let k = 0; k < a.length; k++) s += (a[k]! - b[k]!) ** 2;
+  return Math.sqrt(s);
+};
+
+describe('Embedding Explorer webview (headless Chromium)', function () {
+  this.timeout(120_000);
+  let browser: Browser;
+  let server: Server;
+  let origin: string;
+  const pages: Page[] = [];
+
+  before(async () => {
+    buildOnce();
+    ({ server, origin } = await startServer());
+    browser = await launchBrowser();
+    mkdirSync(RESULTS, { recursive: true });
+  });
+
+  after(async () => {
+    await Promise.all(pages.map((p) => p.close().catch(() => undefined)));
+    await browser?.close();
+    await new Promise((ok) => server?.close(ok));
+  });
+
+  async function open(options: Parameters<typeof openExplorer>[2]): Promise<{ page: Page; errors: string[] }> {
+    const opened = await openExplorer(browser, origin, options);
+    pages.push(opened.page);
+    return opened;
+  }
+
+  it('bundles plotly without eval or new Function, so the CSP needs no unsafe-eval', () => {
+    const code = readFileSync(BUNDLE, 'utf8');
+    assert.ok(!/\bnew Function\s*\(/.test(code), 'bundle contains new Function(');
+    assert.ok(!/[^.\w]eval\s*\(/.test(code), 'bundle contains eval(');
+    console.log(`      webview bundle (development build): ${(statSync(BUNDLE).size / 1e6).toFixed(2)} MB`);
+  });
+
+  it('draws every view with the values the core computes', async () => {
+    const { page, errors } = await open({ init: SMALL, theme: 'dark' });
+    // Heatmap: every drawn cell is the exact E value at its (t, dim).
+    const [heat] = await plotData<Heatmap>(page, 'plot-heatmap');
+    assert.ok(heat && heat.z.length > 0);
+    heat.z.forEach((line, j) => line.forEach((v, i) => assert.equal(v, E_SMALL.data[heat.x[i]! * 64 + heat.y[j]!], `heatmap t=${heat.x[i]} dim=${heat.y[j]}`)));
+    assert.equal(heat.x.length, 100, 'all 100 steps fit the plot width');
+    // Curves: the chosen dims, exactly; the overlay marks the leading-spaced steps 90, 80, ..., 0.
+    const curves = await plotData<Line>(page, 'plot-curves');
+    for (const dim of SMALL.dims) {
+      const curve = curves.find((c) => c.name === `dim ${dim}`)!;
+      assert.deepEqual(curve.y, T_SMALL.map((t) => E_SMALL.data[t * 64 + dim]));
+    }
+    const marks = curves.find((c) => c.name === 'dim 0 at sampling steps')!;
+    assert.deepEqual(marks.x, [90, 80, 70, 60, 50, 40, 30, 20, 10, 0]);
+    // Cosine similarity.
+    const [sim] = await plotData<Heatmap>(page, 'plot-similarity');
+    sim!.z.forEach((line, a) =>
+      line.forEach((v, b) => {
+        const ra = row(sim!.x[a]!);
+        const rb = row(sim!.y[b]!);
+        assert.ok(Math.abs(v - dot(ra, rb) / Math.sqrt(dot(ra, ra) * dot(rb, rb))) < 1e-6);
+      }),
+    );
+    // Adjacent and nearest distances.
+    const lines = await plotData<Line>(page, 'plot-distances');
+    const adjacent = lines.find((l) => l.name?.includes('adjacent'))!;
+    adjacent.y.forEach((v, t) => assert.ok(Math.abs(v! - dist(row(t), row(t + 1))) < 1e-5, `adjacent ${t}`));
+    const nearest = lines.find((l) => l.name === 'to nearest other step')!;
+    nearest.y.forEach((v, t) => {
+      let best = Infinity;
+      for (let s = 0; s < 100; s++) if (s !== t) best = Math.min(best, dist(row(t), row(s)));
+      assert.ok(Math.abs(v! - best) < 1e-5, `nearest ${t}: ${v} vs ${best}`);
+    });
+    // Period and range per dim: period 2π/f of the ADM frequencies (cos|sin), range = max − min of each column.
+    const [period, range] = await plotData<Line>(page, 'plot-spectrum');
+    const freqs = admFrequencies(32, 10000);
+    period!.y.forEach((p, c) => assert.ok(Math.abs(p! - (2 * Math.PI) / freqs[c % 32]!) <= 1e-9 * p!, `period ${c}`));
+    range!.y.forEach((r, c) => {
+      const column = T_SMALL.map((t) => E_SMALL.data[t * 64 + c]!);
+      assert.ok(Math.abs(r! - (Math.max(...column) - Math.min(...column))) < 1e-6, `range ${c}`);
+    });
+    // PCA: projections are centred and uncorrelated, and their variances are the covariance's top two eigenvalues.
+    const pcaTraces = await plotData<Line>(page, 'plot-pca');
+    const points = pcaTraces[1]!;
+    const xs = points.x;
+    const ys = points.y as number[];
+    const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
+    assert.ok(Math.abs(mean(xs)) < 1e-4 && Math.abs(mean(ys)) < 1e-4);
+    assert.ok(Math.abs(dot(xs, ys)) / 100 < 1e-4);
+    const [l1, l2] = topEigenvalues(E_SMALL.data, 100, 64);
+    assert.ok(Math.abs(dot(xs, xs) / 100 - l1) < 1e-4 * l1, `PC1 variance ${dot(xs, xs) / 100} vs ${l1}`);
+    assert.ok(Math.abs(dot(ys, ys) / 100 - l2) < 1e-4 * l1, `PC2 variance ${dot(ys, ys) / 100} vs ${l2}`);
+    assert.deepEqual(errors, []);
+  });
+
+  it('names CPU and why when WebGPU is not available', async () => {
+    const { page } = await open({ init: { ...SMALL, backend: 'auto' }, noWebGpu: true });
+    const status = await page.textContent('#status');
+    assert.match(status!, /^CPU — WebGPU is not available here \(navigator\.gpu is undefined\)/);
+  });
+
+  it('names WebGPU and its adapter when WebGPU is forced, with the same numbers', async () => {
+    const { page, errors } = await open({ init: { ...SMALL, backend: 'webgpu' } });
+    const status = await page.textContent('#status');
+    assert.match(status!, /^WebGPU \(.+\) — WebGPU forced/);
+    const curves = await plotData<Line>(page, 'plot-curves');
+    // The engine's own tests bound its error against the reference; here the values must agree to that tolerance.
+    curves.find((c) => c.name === 'dim 0')!.y.forEach((v, t) => assert.ok(Math.abs(v! - E_SMALL.data[t * 64]!) < 1e-5));
+    assert.deepEqual(errors, []);
+  });
+
+  it('shows an invalid value inline with the core message and keeps the last plots', async () => {
+    const { page } = await open({ init: { ...SMALL, primary: { preset: 'diffusers', params: { embedding_dim: 64 }, transform: 'discrete', dtype: 'float32' } } });
+    const before = await plotData<Heatmap>(page, 'plot-heatmap');
+    await page.fill('section[data-side=primary] input[data-param=max_period]', '-5');
+    await settle(page);
+    const expected = validate({ preset: 'diffusers', timesteps: [0], params: { embedding_dim: 64, max_period: -5 } })[0]!.message;
+    const problem = page.locator('[data-problem="primary:max_period"]');
+    assert.equal(await problem.textContent(), expected);
+    assert.ok(await problem.isVisible());
+    assert.ok(await page.locator('#stale').isVisible());
+    assert.deepEqual(await plotData<Heatmap>(page, 'plot-heatmap'), before);
+    // Text that is not a number at all gets its own message, and the plots still stay.
+    await page.fill('section[data-side=primary] input[data-param=embedding_dim]', 'abc');
+    assert.equal(await page.locator('[data-problem="primary:embedding_dim"]').textContent(), "embedding_dim must be a number (got 'abc')");
+    // Fixing both recomputes.
+    await page.fill('section[data-side=primary] input[data-param=embedding_dim]', '32');
+    await page.fill('section[data-side=primary] input[data-param=max_period]', '10000');
+    await settle(page);
+    assert.ok(!(await page.locator('#stale').isVisible()));
+    const [heat] = await plotData<Heatmap>(page, 'plot-heatmap');
+    assert.equal(Math.max(...heat!.y), 31);
+  });
+
+  it('says diffusers (flip_sin_to_cos=True, downscale_freq_shift=0) and ADM are identical in float32', async () => {
+    const settings: ExplorerSettings = {
+      ...SMALL,
+      numTimesteps: 1000,
+      tEnd: 999,
+      primary: { preset: 'diffusers', params: { embedding_dim: 320, flip_sin_to_cos: true, downscale_freq_shift: 0 }, transform: 'discrete', dtype: 'float32' },
+      compare: { preset: 'adm', params: { dim: 320 }, transform: 'discrete', dtype: 'float32' },
+    };
+    const { page } = await open({ init: settings });
+    assert.equal(await page.textContent('#verdict .text'), 'diffusers (flip_sin_to_cos=True, downscale_freq_shift=0) and ADM are identical in float32');
+    assert.match((await page.textContent('#verdict .details'))!, /^max abs error 0 · max rel error 0$/);
+  });
+
+  it("says DiT and diffusers' DiT port differ by up to 1.98", async () => {
+    const settings: ExplorerSettings = {
+      ...SMALL,
+      numTimesteps: 1000,
+      tEnd: 999,
+      primary: { preset: 'adm', params: { dim: 256 }, transform: 'discrete', dtype: 'float32', model: 'dit' },
+      compare: { preset: 'diffusers', params: { embedding_dim: 256, flip_sin_to_cos: true, downscale_freq_shift: 1 }, transform: 'discrete', dtype: 'float32', model: 'dit-diffusers' },
+    };
+    const { page } = await open({ init: settings, theme: 'light' });
+    assert.equal(
+      await page.textContent('#verdict .text'),
+      "DiT and diffusers' DiT port differ by up to 1.98: a checkpoint trained with one will not work with the other",
+    );
+    // The difference heatmap holds exact differences.
+    const [diff] = await plotData<Heatmap>(page, 'plot-difference');
+    const a = embed({ preset: 'adm', timesteps: Array.from({ length: 1000 }, (_, t) => t), params: { dim: 256 } }).data;
+    const b = embed({ preset: 'diffusers', timesteps: Array.from({ length: 1000 }, (_, t) => t), params: { embedding_dim: 256, flip_sin_to_cos: true, downscale_freq_shift: 1 } }).data;
+    diff!.z.forEach((line, j) => line.forEach((v, i) => assert.equal(v, Math.fround(a[diff!.x[i]! * 256 + diff!.y[j]!]! - b[diff!.x[i]! * 256 + diff!.y[j]!]!))));
+    await page.screenshot({ path: resolve(RESULTS, 'explorer-compare-light.png'), fullPage: false });
+  });
+
+  it('exports .npy (float32 with its shape), CSV, PNG and SVG through the host, and inserts code', async () => {
+    const { page } = await open({ init: SMALL });
+    const take = async (action: string): Promise<{ type: string; [k: string]: unknown }> => {
+      const count = (await posted(page)).length;
+      await page.click(`button[data-action=${action}]`);
+      await page.waitForFunction((n) => (window as unknown as { __posted: unknown[] }).__posted.length > n, count);
+      await page.waitForFunction(() => !!document.querySelector('#message')?.textContent);
+      return (await posted(page)).slice(count).find((m) => m.type === 'saveFile' || m.type === 'insertCode' || m.type === 'copyText')!;
+    };
+    const npy = await take('npy');
+    assert.equal(npy.kind, 'npy');
+    const parsed = parseNpy(Buffer.from(npy.base64 as string, 'base64'));
+    assert.equal(parsed.descr, '<f4');
+    assert.deepEqual(parsed.shape, [100, 64]);
+    assert.deepEqual(parsed.data, E_SMALL.data);
+    const csv = Buffer.from((await take('csv')).base64 as string, 'base64').toString('utf8').trim().split('\n');
+    assert.equal(csv.length, 101);
+    assert.equal(csv[0]!.split(',')[0], 't');
+    const cells = csv[51]!.split(',').map(Number);
+    assert.equal(cells[0], 50);
+    cells.slice(1).forEach((v, c) => assert.equal(Math.fround(v), E_SMALL.data[50 * 64 + c]));
+    const png = Buffer.from((await take('png')).base64 as string, 'base64');
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    await page.selectOption('select[data-field=exportPlot]', 'plot-pca');
+    const svg = await take('svg');
+    assert.equal(svg.suggestedName, 'pca.svg');
+    assert.match(Buffer.from(svg.base64 as string, 'base64').toString('utf8'), /^<svg[\s\S]*<\/svg>$/);
+    const insert = await take('insert');
+    assert.deepEqual(insert.code, { preset: 'adm', params: { dim: 64 }, dtype: 'float32', framework: 'pytorch', form: 'function' });
+    assert.equal(await page.textContent('#message'), 'Inserted (harness host)');
+    const copy = await take('copyJson');
+    assert.ok(isExplorerSettings(JSON.parse(copy.text as string)));
+  });
+
+  it('round-trips its state through setState/getState and comes back with it', async () => {
+    const { page } = await open({ init: SMALL });
+    await page.fill('input[data-field="global:numTimesteps"]', '50');
+    await page.fill('input[data-field="global:tEnd"]', '49');
+    await settle(page);
+    const states = await page.evaluate(() => (window as unknown as { __states: unknown[] }).__states);
+    const last = states.at(-1) as { protocolVersion: number; settings: ExplorerSettings };
+    assert.ok(isExplorerSettings(last.settings));
+    assert.equal(last.settings.numTimesteps, 50);
+    assert.ok((await posted(page)).some((m) => m.type === 'paramsChanged'));
+    // A reloaded panel: getState returns the saved state, the host's init carries nothing.
+    const { page: restored } = await open({ init: null, state: last });
+    assert.equal(await restored.inputValue('input[data-field="global:numTimesteps"]'), '50');
+    const [heat] = await plotData<Heatmap>(restored, 'plot-heatmap');
+    assert.equal(heat!.x.length, 50);
+    const first = (await posted(restored))[0]!;
+    assert.deepEqual(first, { type: 'ready', protocolVersion: 1 });
+  });
+
+  for (const theme of ['light', 'dark'] as const)
+    it(`writes a ${theme} screenshot (SD 1.5 in diffusers with a 50-step overlay)`, async () => {
+      const { page, errors } = await open({
+        theme,
+        init: { ...SMALL, primary: { preset: 'diffusers', params: { embedding_dim: 320, flip_sin_to_cos: true, downscale_freq_shift: 0 }, transform: 'discrete', dtype: 'float32', model: 'sd15-diffusers' }, numTimesteps: 1000, tEnd: 999, schedule: { steps: 50, spacing: 'leading' }, dims: [0, 1, 80, 159] },
+      });
+      await page.screenshot({ path: resolve(RESULTS, `explorer-${theme}.png`) });
+      // The page scrolls inside <main>; unroll it so the full-page shot holds every view.
+      await page.evaluate(() => {
+        document.getElementById('root')!.style.height = 'auto';
+        document.querySelector('main')!.style.overflow = 'visible';
+      });
+      await page.screenshot({ path: resolve(RESULTS, `explorer-${theme}-full.png`), fullPage: true });
+      assert.deepEqual(errors, []);
+    });
+
+  it('updates every view at T = 1000, width 1024 and records the latency', async function () {
+    this.timeout(600_000);
+    const measure = async (backend: ExplorerSettings['backend'], runs: number): Promise<{ total: number; compute: number; render: number; status: string; views: unknown }> => {
+      const { page } = await open({
+        init: { ...SMALL, backend, numTimesteps: 1000, tEnd: 999, schedule: null, dims: [0, 1, 511, 1023], primary: { preset: 'diffusers', params: { embedding_dim: 1024 }, transform: 'discrete', dtype: 'float32' } },
+      });
+      const samples: { total: number; compute: number; render: number }[] = [];
+      for (let k = 0; k < runs; k++) {
+        const total = await page.evaluate(async () => {
+          const box = document.querySelector<HTMLInputElement>('section[data-side=primary] input[data-param=flip_sin_to_cos]')!;
+          const t0 = performance.now();
+          box.click();
+          await (window as unknown as { timestepLensExplorer: { whenSettled(): Promise<void> } }).timestepLensExplorer.whenSettled();
+          // One more frame: the plots are on screen.
+          await new Promise(requestAnimationFrame);
+          return performance.now() - t0;
+        });
+        const status = await page.locator('#status').evaluate((el) => ({ compute: Number(el.dataset['computeMs']), render: Number(el.dataset['renderMs']) }));
+        samples.push({ total, ...status });
+      }
+      const median = (key: 'total' | 'compute' | 'render'): number => samples.map((s) => s[key]).sort((a, b) => a - b)[Math.floor(runs / 2)]!;
+      const views = JSON.parse((await page.evaluate(() => document.body.dataset['renderTimes'])) ?? '{}');
+      return { total: median('total'), compute: median('compute'), render: median('render'), status: (await page.textContent('#status'))!, views };
+    };
+    const cpu = await measure('cpu', 5);
+    // SwiftShader runs the exact T × T analyses in software: one sample is enough to record it.
+    const gpu = await measure('webgpu', 1);
+    const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+    const report = { T: 1000, width: 1024, loadAverage: load, cpu, webgpu: gpu, bundleBytes: statSync(BUNDLE).size };
+    writeFileSync(resolve(RESULTS, 'latency.json'), `${JSON.stringify(report, null, 2)}\n`);
+    console.log(`      load average ${load}; update latency (ms): CPU median of 5: total ${cpu.total.toFixed(0)} (compute ${cpu.compute.toFixed(0)}, render ${cpu.render.toFixed(0)}); WebGPU/SwiftShader, 1 run: total ${gpu.total.toFixed(0)} (compute ${gpu.compute.toFixed(0)}, render ${gpu.render.toFixed(0)})`);
+    // The goal here (CPU or SwiftShader, headless) is 150 ms. Shared 2-core CI machines run 5-10× slower than that under
+    // load, so the assertion only catches a hang or a regression by an order of magnitude; latency.json keeps the numbers.
+    assert.ok(cpu.total < 10_000, `a CPU update took ${cpu.total} ms`);
+  });
+});
+
+/** Parses a NumPy .npy v1 file: header dict and little-endian float32 data. */
+function parseNpy(bytes: Buffer): { descr: string; shape: number[]; data: Float32Array } {
+  assert.deepEqual([...bytes.subarray(0, 6)], [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]);
+  assert.equal(bytes[6], 1);
+  const headerLength = bytes.readUInt16LE(8);
+  assert.equal((10 + headerLength) % 64, 0, 'data starts on a 64-byte boundary');
+  const header = bytes.subarray(10, 10 + headerLength).toString('latin1');
+  const descr = /'descr': '([^']+)'/.exec(header)![1]!;
+  assert.match(header, /'fortran_order': False/);
+  const shape = /'shape': \(([^)]*)\)/.exec(header)![1]!.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  const body = bytes.subarray(10 + headerLength);
+  const data = new Float32Array(body.length / 4);
+  for (let k = 0; k < data.length; k++) data[k] = body.readFloatLE(k * 4);
+  return { descr, shape, data };
+}
+
+/** The two largest eigenvalues of the (population) covariance of a [rows, cols] matrix, by Jacobi rotations. */
+function topEigenvalues(data: Float32Array, rows: number, cols: number): [number, number] {
+  const mean = new Float64Array(cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) mean[c]! += data[r * cols + c]! / rows;
+  const a = new Float64Array(cols * cols);
+  for (let r = 0; r < rows; r++)
+    for (let i = 0; i < cols; i++)
+      for (let j = 0; j < cols; j++) a[i * cols + j]! += ((data[r * cols + i]! - mean[i]!) * (data[r * cols + j]! - mean[j]!)) / rows;
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off = 0;
+    for (let p = 0; p < cols; p++) for (let q = p + 1; q < cols; q++) off += a[p * cols + q]! ** 2;
+    if (off < 1e-24) break;
+    for (let p = 0; p < cols; p++)
+      for (let q = p + 1; q < cols; q++) {
+        const apq = a[p * cols + q]!;
+        if (Math.abs(apq) < 1e-300) continue;
+        const theta = (a[q * cols + q]! - a[p * cols + p]!) / (2 * apq);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let k = 0; k < cols; k++) {
+          const akp = a[k * cols + p]!;
+          const akq = a[k * cols + q]!;
+          a[k * cols + p] = c * akp - s * akq;
+          a[k * cols + q] = s * akp + c * akq;
+        }
+        for (let k = 0; k < cols; k++) {
+          const apk = a[p * cols + k]!;
+          const aqk = a[q * cols + k]!;
+          a[p * cols + k] = c * apk - s * aqk;
+          a[q * cols + k] = s * apk + c * aqk;
+        }
+      }
+  }
+  const values = Array.from({ length: cols }, (_, i) => a[i * cols + i]!).sort((x, y) => y - x);
+  return [values[0]!, values[1]!];
+}

@@ -1,0 +1,397 @@
+/**
+ * The analyses the explorer draws, computed on the CPU from E [T × width]: cosine similarity and PCA on evenly spaced
+ * rows, adjacent and nearest-step distances and per-column statistics on every row. Used only by compute.ts when the
+ * GPU engine is missing or did not compute an analysis; nothing else imports this file.
+ *
+ * Cost at T = 1000, width 1024 is what decides the shapes here: an exact all-pairs Gram matrix is 5·10⁸ multiply-adds
+ * (~0.5 s in JS), so similarity and PCA use at most `maxRows` sampled rows (the heatmap cannot show more cells anyway,
+ * and the rows it shows are exact), while nearest-step search prunes a candidate as soon as its partial distance passes
+ * the best so far, which is exact and touches a few percent of the columns for sinusoidal embeddings.
+ */
+import type { EmbeddingPlan } from '../src/core/index';
+
+/** Evenly spaced row indices, first and last included; all rows when rows ≤ max. */
+export function sampleRows(rows: number, max: number): Int32Array {
+  const n = Math.max(1, Math.min(rows, max));
+  const out = new Int32Array(n);
+  for (let k = 0; k < n; k++) out[k] = n === 1 ? 0 : Math.round((k * (rows - 1)) / (n - 1));
+  return out;
+}
+
+/** Raw dot products of the sampled rows, n × n, accumulated in float64. */
+function sampledGram(data: Float32Array, width: number, rows: Int32Array): Float64Array {
+  const n = rows.length;
+  const gram = new Float64Array(n * n);
+  for (let a = 0; a < n; a++) {
+    const ra = rows[a]! * width;
+    for (let b = a; b < n; b++) {
+      const rb = rows[b]! * width;
+      let s0 = 0;
+      let s1 = 0;
+      let c = 0;
+      // Two accumulators let V8 overlap the adds; the order differs from torch only at float64 rounding.
+      for (; c + 1 < width; c += 2) {
+        s0 += data[ra + c]! * data[rb + c]!;
+        s1 += data[ra + c + 1]! * data[rb + c + 1]!;
+      }
+      if (c < width) s0 += data[ra + c]! * data[rb + c]!;
+      gram[a * n + b] = gram[b * n + a] = s0 + s1;
+    }
+  }
+  return gram;
+}
+
+/** torch.nn.functional.cosine_similarity's eps, applied to each norm. */
+const COSINE_EPS = 1e-8;
+
+/** Cosine similarity of the sampled rows (n × n) and the centred-Gram PCA of the same rows, projected for every row. */
+export function similarityAndPca(
+  data: Float32Array,
+  shape: readonly [number, number],
+  maxRows: number,
+): { rows: Int32Array; similarity: Float32Array; projections: Float32Array; explained: [number, number] } {
+  const [T, width] = shape;
+  const rows = sampleRows(T, maxRows);
+  const n = rows.length;
+  const gram = sampledGram(data, width, rows);
+  const similarity = new Float32Array(n * n);
+  for (let a = 0; a < n; a++)
+    for (let b = 0; b < n; b++) {
+      const na = Math.max(Math.sqrt(gram[a * n + a]!), COSINE_EPS);
+      const nb = Math.max(Math.sqrt(gram[b * n + b]!), COSINE_EPS);
+      similarity[a * n + b] = gram[a * n + b]! / (na * nb);
+    }
+  const { projections, explained } = pcaFromGram(data, shape, rows, gram);
+  return { rows, similarity, projections, explained };
+}
+
+/**
+ * PCA through the centred Gram matrix of the sampled rows: Kc = (X−μ)(X−μ)ᵀ costs n² from G, its top two eigenvectors
+ * u give the axes v = (X−μ)ᵀu/√λ, and every row of E is projected on them. Exact when every row is sampled.
+ */
+function pcaFromGram(
+  data: Float32Array,
+  shape: readonly [number, number],
+  rows: Int32Array,
+  gram: Float64Array,
+): { projections: Float32Array; explained: [number, number] } {
+  const [T, width] = shape;
+  const n = rows.length;
+  const mean = new Float64Array(width);
+  for (const r of rows) for (let c = 0; c < width; c++) mean[c]! += data[r * width + c]! / n;
+  // m_i = x_i·μ, c = μ·μ, Kc_ij = G_ij − m_i − m_j + c.
+  const m = new Float64Array(n);
+  for (let a = 0; a < n; a++) {
+    let s = 0;
+    for (let c = 0; c < width; c++) s += data[rows[a]! * width + c]! * mean[c]!;
+    m[a] = s;
+  }
+  let mm = 0;
+  for (let c = 0; c < width; c++) mm += mean[c]! * mean[c]!;
+  const kc = new Float64Array(n * n);
+  let trace = 0;
+  for (let a = 0; a < n; a++) {
+    for (let b = 0; b < n; b++) kc[a * n + b] = gram[a * n + b]! - m[a]! - m[b]! + mm;
+    trace += kc[a * n + a]!;
+  }
+  const { vectors, values } = topTwoEigen(kc, n);
+  const projections = new Float32Array(T * 2);
+  const explained: [number, number] = [0, 0];
+  for (let k = 0; k < 2; k++) {
+    const lambda = values[k]!;
+    if (!(lambda > 1e-12 * Math.max(trace, 1e-30))) continue; // a rank-deficient side (constant E): axis stays zero
+    const axis = new Float64Array(width);
+    for (let a = 0; a < n; a++) {
+      const u = vectors[k * n + a]! / Math.sqrt(lambda);
+      const base = rows[a]! * width;
+      for (let c = 0; c < width; c++) axis[c]! += u * (data[base + c]! - mean[c]!);
+    }
+    // Sign convention shared with the engine: the largest-magnitude entry of each axis is positive.
+    let big = 0;
+    for (let c = 0; c < width; c++) if (Math.abs(axis[c]!) > Math.abs(big)) big = axis[c]!;
+    const sign = big < 0 ? -1 : 1;
+    for (let t = 0; t < T; t++) {
+      let s = 0;
+      const base = t * width;
+      for (let c = 0; c < width; c++) s += (data[base + c]! - mean[c]!) * axis[c]!;
+      projections[t * 2 + k] = sign * s;
+    }
+    explained[k] = trace > 0 ? lambda / trace : 0;
+  }
+  return { projections, explained };
+}
+
+/**
+ * Top two eigenpairs of a symmetric positive semi-definite n × n matrix by subspace iteration on a block of four
+ * vectors (sin/cos pairs make λ1 ≈ λ2, which stalls plain power iteration) with a Rayleigh-Ritz step at the end.
+ */
+function topTwoEigen(matrix: Float64Array, n: number): { vectors: Float64Array; values: [number, number] } {
+  const k = Math.min(4, n);
+  let q: Float64Array = new Float64Array(k * n);
+  // A fixed, non-degenerate start: deterministic results, no Math.random.
+  for (let j = 0; j < k; j++) for (let i = 0; i < n; i++) q[j * n + i] = Math.cos((i + 1) * (j + 1) * 0.7) + (i === j ? 1 : 0);
+  orthonormalize(q, k, n);
+  for (let iter = 0; iter < 300; iter++) {
+    const next = multiplyBlock(matrix, q, k, n);
+    orthonormalize(next, k, n);
+    let change = 0;
+    for (let j = 0; j < Math.min(2, k); j++) {
+      let dot = 0;
+      for (let i = 0; i < n; i++) dot += next[j * n + i]! * q[j * n + i]!;
+      change = Math.max(change, 1 - Math.abs(dot));
+    }
+    q = next;
+    if (change < 1e-12) break;
+  }
+  // Rayleigh-Ritz: the k × k projected matrix, diagonalised by Jacobi rotations.
+  const aq = multiplyBlock(matrix, q, k, n);
+  const small = new Float64Array(k * k);
+  for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += q[a * n + i]! * aq[b * n + i]!;
+    small[a * k + b] = s;
+  }
+  const { values, vectors: w } = jacobi(small, k);
+  const order = [...values.keys()].sort((x, y) => values[y]! - values[x]!);
+  const vectors = new Float64Array(2 * n);
+  const top: [number, number] = [0, 0];
+  for (let r = 0; r < Math.min(2, k); r++) {
+    const col = order[r]!;
+    top[r] = Math.max(0, values[col]!);
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let a = 0; a < k; a++) s += q[a * n + i]! * w[a * k + col]!;
+      vectors[r * n + i] = s;
+    }
+  }
+  return { vectors, values: top };
+}
+
+function multiplyBlock(matrix: Float64Array, q: Float64Array, k: number, n: number): Float64Array {
+  const out = new Float64Array(k * n);
+  for (let j = 0; j < k; j++)
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      const row = i * n;
+      for (let l = 0; l < n; l++) s += matrix[row + l]! * q[j * n + l]!;
+      out[j * n + i] = s;
+    }
+  return out;
+}
+
+function orthonormalize(q: Float64Array, k: number, n: number): void {
+  for (let j = 0; j < k; j++) {
+    for (let p = 0; p < j; p++) {
+      let dot = 0;
+      for (let i = 0; i < n; i++) dot += q[j * n + i]! * q[p * n + i]!;
+      for (let i = 0; i < n; i++) q[j * n + i]! -= dot * q[p * n + i]!;
+    }
+    let norm = 0;
+    for (let i = 0; i < n; i++) norm += q[j * n + i]! ** 2;
+    norm = Math.sqrt(norm);
+    if (norm < 1e-300) continue; // a null direction (rank < k): leave it zero
+    for (let i = 0; i < n; i++) q[j * n + i]! /= norm;
+  }
+}
+
+/** Eigen-decomposition of a small symmetric matrix (cyclic Jacobi). Columns of `vectors` are the eigenvectors. */
+function jacobi(input: Float64Array, k: number): { values: number[]; vectors: Float64Array } {
+  const a = Float64Array.from(input);
+  const v = new Float64Array(k * k);
+  for (let i = 0; i < k; i++) v[i * k + i] = 1;
+  for (let sweep = 0; sweep < 50; sweep++) {
+    let off = 0;
+    for (let p = 0; p < k; p++) for (let r = p + 1; r < k; r++) off += a[p * k + r]! ** 2;
+    if (off < 1e-30) break;
+    for (let p = 0; p < k; p++)
+      for (let r = p + 1; r < k; r++) {
+        const apr = a[p * k + r]!;
+        if (Math.abs(apr) < 1e-300) continue;
+        const theta = (a[r * k + r]! - a[p * k + p]!) / (2 * apr);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let i = 0; i < k; i++) {
+          const aip = a[i * k + p]!;
+          const air = a[i * k + r]!;
+          a[i * k + p] = c * aip - s * air;
+          a[i * k + r] = s * aip + c * air;
+        }
+        for (let i = 0; i < k; i++) {
+          const api = a[p * k + i]!;
+          const ari = a[r * k + i]!;
+          a[p * k + i] = c * api - s * ari;
+          a[r * k + i] = s * api + c * ari;
+        }
+        for (let i = 0; i < k; i++) {
+          const vip = v[i * k + p]!;
+          const vir = v[i * k + r]!;
+          v[i * k + p] = c * vip - s * vir;
+          v[i * k + r] = s * vip + c * vir;
+        }
+      }
+  }
+  return { values: Array.from({ length: k }, (_, i) => a[i * k + i]!), vectors: v };
+}
+
+/** Euclidean distance between consecutive rows (T − 1 values). */
+export function adjacentDistances(data: Float32Array, shape: readonly [number, number]): Float32Array {
+  const [T, width] = shape;
+  const out = new Float32Array(Math.max(0, T - 1));
+  for (let t = 0; t + 1 < T; t++) {
+    let s = 0;
+    const a = t * width;
+    const b = a + width;
+    for (let c = 0; c < width; c++) {
+      const d = data[b + c]! - data[a + c]!;
+      s += d * d;
+    }
+    out[t] = Math.sqrt(s);
+  }
+  return out;
+}
+
+/** Columns checked between pruning tests: large enough to amortise the test, small enough to stop early. */
+const PRUNE_BLOCK = 32;
+
+/**
+ * Each row's nearest other row (Euclidean; lowest index on ties). Exact: a candidate is abandoned only once its partial
+ * squared distance exceeds the best full one. Columns are visited in decreasing variance, so far-apart rows exceed
+ * the bound after a few blocks. Rows holding NaN get distance NaN and index −1.
+ */
+export function nearestRows(data: Float32Array, shape: readonly [number, number]): { index: Int32Array; distance: Float32Array } {
+  const [T, width] = shape;
+  const index = new Int32Array(T).fill(-1);
+  const distance = new Float32Array(T).fill(T === 1 ? Infinity : NaN);
+  if (T < 2) return { index, distance };
+  const order = columnsByVariance(data, shape);
+  // Rows with the columns permuted, so the inner loop reads memory in order.
+  const permuted = new Float32Array(T * width);
+  for (let t = 0; t < T; t++) for (let c = 0; c < width; c++) permuted[t * width + c] = data[t * width + order[c]!]!;
+  const hasNaN = new Uint8Array(T);
+  for (let t = 0; t < T; t++) for (let c = 0; c < width; c++) if (Number.isNaN(permuted[t * width + c])) hasNaN[t] = 1;
+  const full = (a: number, b: number): number => {
+    let s = 0;
+    for (let c = 0; c < width; c++) {
+      const d = permuted[a * width + c]! - permuted[b * width + c]!;
+      s += d * d;
+    }
+    return s;
+  };
+  for (let t = 0; t < T; t++) {
+    if (hasNaN[t]) continue;
+    // Start from the better neighbour: usually the answer, and a tight bound for pruning.
+    let best = Infinity;
+    let bestIndex = -1;
+    for (const s of [t - 1, t + 1]) {
+      if (s < 0 || s >= T || hasNaN[s]) continue;
+      const d = full(t, s);
+      if (d < best || (d === best && s < bestIndex)) {
+        best = d;
+        bestIndex = s;
+      }
+    }
+    const base = t * width;
+    for (let s = 0; s < T; s++) {
+      if (s === t || s === t - 1 || s === t + 1 || hasNaN[s]) continue;
+      const other = s * width;
+      let sum = 0;
+      let c = 0;
+      for (; c < width; ) {
+        const end = Math.min(width, c + PRUNE_BLOCK);
+        for (; c < end; c++) {
+          const d = permuted[base + c]! - permuted[other + c]!;
+          sum += d * d;
+        }
+        if (sum > best) break;
+      }
+      if (c >= width && (sum < best || (sum === best && s < bestIndex))) {
+        best = sum;
+        bestIndex = s;
+      }
+    }
+    index[t] = bestIndex;
+    distance[t] = bestIndex < 0 ? NaN : Math.sqrt(best);
+  }
+  return { index, distance };
+}
+
+function columnsByVariance(data: Float32Array, shape: readonly [number, number]): Int32Array {
+  const [T, width] = shape;
+  const mean = new Float64Array(width);
+  const sq = new Float64Array(width);
+  for (let t = 0; t < T; t++)
+    for (let c = 0; c < width; c++) {
+      const v = data[t * width + c]!;
+      mean[c]! += v;
+      sq[c]! += v * v;
+    }
+  const variance = Array.from({ length: width }, (_, c) => sq[c]! / T - (mean[c]! / T) ** 2);
+  return Int32Array.from([...variance.keys()].sort((a, b) => (variance[b] || 0) - (variance[a] || 0)));
+}
+
+/** Per-column period (input units), range over the rows, and the near-constant and aliased flags. */
+export interface ColumnSpectrum {
+  /** Frequency per column in radians per unit of the embedding input (0 for constant, input and padding columns). */
+  readonly frequency: Float64Array;
+  /** 2π / |frequency|; Infinity where the frequency is 0. */
+  readonly period: Float64Array;
+  readonly range: Float32Array;
+  /** 1 where the column barely moves over the rows (range < 1e-3). */
+  readonly nearConstant: Uint8Array;
+  /** 1 where consecutive inputs advance the column's phase by more than π (sampled below Nyquist). */
+  readonly aliased: Uint8Array;
+}
+
+/** The frequency of every output column of a plan (radians per unit of input), 0 where the column is not a sinusoid. */
+export function columnFrequencies(plan: EmbeddingPlan): Float64Array {
+  const width = plan.shape[1];
+  const unit = plan.rowWidth;
+  const out = new Float64Array(width);
+  if (plan.layout === 'repeat') return out;
+  const scale = plan.postScales.reduce((a, b) => a * b, 1);
+  const freq = (i: number): number => {
+    if (plan.inputColumns === 1) return plan.frequencies[i]! * scale;
+    // Multi-input Fourier features: the frequency along the direction (1, 1, ...) the explorer feeds.
+    let s = 0;
+    for (let k = 0; k < plan.inputColumns; k++) s += plan.frequencies[i * plan.inputColumns + k]!;
+    return s * scale;
+  };
+  const offset = plan.prependInput ? 1 : 0;
+  for (let c = 0; c < width; c++) {
+    const u = c % unit; // sgm-concat repeats the unit once per input column
+    const k = u - offset;
+    if (k < 0) continue;
+    let i: number;
+    if (plan.layout === 'interleaved') i = Math.floor(k / 2);
+    else i = k < plan.half ? k : k - plan.half;
+    if (i < plan.half) out[c] = freq(i);
+  }
+  return out;
+}
+
+/** Spectrum statistics for E and its plan. */
+export function columnSpectrum(data: Float32Array, shape: readonly [number, number], plan: EmbeddingPlan): ColumnSpectrum {
+  const [T, width] = shape;
+  const frequency = columnFrequencies(plan);
+  const period = frequency.map((f) => (f === 0 ? Infinity : (2 * Math.PI) / Math.abs(f)));
+  const range = new Float32Array(width);
+  const nearConstant = new Uint8Array(width);
+  const aliased = new Uint8Array(width);
+  let maxStep = 0;
+  for (let r = 0; r + 1 < plan.rows && plan.inputColumns === 1; r++)
+    maxStep = Math.max(maxStep, Math.abs(plan.inputs[r + 1]! - plan.inputs[r]!));
+  for (let c = 0; c < width; c++) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let t = 0; t < T; t++) {
+      const v = data[t * width + c]!;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    range[c] = hi - lo;
+    nearConstant[c] = hi - lo < 1e-3 ? 1 : 0;
+    aliased[c] = Math.abs(frequency[c]!) * maxStep > Math.PI ? 1 : 0;
+  }
+  return { frequency, period, range, nearConstant, aliased };
+}

@@ -1,0 +1,393 @@
+/**
+ * The Embedding Explorer webview: wires the host bridge, the controls, the compute adapter and the plots.
+ *
+ * Update cycle: a control produces a draft → panel-level and core validate() → problems shown inline and the last good
+ * plots kept, or → compute (primary with analyses, compare side) → every view redrawn with Plotly.react → status line,
+ * setState, `paramsChanged` and `computeStatus` to the host. Updates are coalesced: while one runs, only the newest
+ * draft waits.
+ */
+import { INPUT_TRANSFORMS, ValidationError, type Problem } from '../src/core/index';
+import { assertNever, type ExplorerSettings } from '../src/protocol/explorerProtocol';
+import { createComputer, type Computer, type ExplorerResult } from './compute';
+import { HostBridge, type HostEvent } from './hostBridge';
+import Plotly from './plots/plotly';
+import { readTheme, type Theme } from './plots/theme';
+import { curves, distances, matrixHeatmap, pca, similarityHeatmap, spectrum, type Figure, type ViewContext } from './plots/traces';
+import { compareEmbeddings, formatError, type Comparison } from './ui/compare';
+import { Controls, PLOT_LABELS, h, type ActionId } from './ui/controls';
+import { dataUrlBytes, encodeCsv, encodeNpy, toBase64, utf8 } from './ui/exporters';
+import {
+  axisValues,
+  defaultSettings,
+  requestFor,
+  scheduleTimesteps,
+  settingsProblems,
+  sideName,
+  sideProblems,
+} from './ui/settings';
+
+/** The views, in page order: element id, title, one-line explanation. */
+const VIEWS: readonly (readonly [string, string, string])[] = [
+  ['plot-heatmap', 'Embedding E (t × dim)', 'Each column is one dimension of the embedding over t.'],
+  ['plot-curves', 'Chosen dims over t', 'Values of the dims listed under Timesteps; dots mark the sampling steps.'],
+  ['plot-similarity', 'Cosine similarity (t × t)', 'How alike the embeddings of two steps are.'],
+  ['plot-distances', 'Adjacent and nearest-step distance', 'How well neighbouring steps are told apart; red dots: the nearest step is not a neighbour.'],
+  ['plot-spectrum', 'Period and range per dim', 'Period in units of the embedding input; below the Nyquist line a dim aliases, far above the span it is nearly constant.'],
+  ['plot-pca', '2-D PCA of the rows', 'The rows projected on their top two principal axes, coloured by t.'],
+];
+
+/** Largest similarity matrix drawn on the CPU path (rows sampled evenly above it). */
+const MAX_SIMILARITY_ROWS = 160;
+
+/** The last result every view shows (kept while a draft is invalid). */
+interface Shown {
+  readonly settings: ExplorerSettings;
+  readonly primary: ExplorerResult;
+  readonly compare?: ExplorerResult;
+  readonly comparison?: Comparison;
+  readonly axis: Float64Array;
+}
+
+class ExplorerApp {
+  private readonly bridge: HostBridge;
+  private controls: Controls | undefined;
+  private computer: Computer | undefined;
+  private computerPreference: ExplorerSettings['backend'] | undefined;
+  private shown: Shown | undefined;
+  private running = false;
+  private queued: ExplorerSettings | undefined;
+  private theme: Theme;
+  private readonly statusLine: HTMLElement;
+  private readonly messageLine: HTMLElement;
+  private readonly verdictLine: HTMLElement;
+  private readonly warningsBox: HTMLElement;
+  private readonly staleBanner: HTMLElement;
+  private readonly controlsRoot: HTMLElement;
+  private readonly diffFigure: HTMLElement;
+  /** Resolves after the next update settles (tests and the benchmark wait on it). */
+  private settled: Promise<void> = Promise.resolve();
+  private resolveSettled: (() => void) | undefined;
+
+  constructor(root: HTMLElement) {
+    this.theme = readTheme();
+    this.controlsRoot = h('aside', { id: 'controls', 'aria-label': 'Settings' });
+    this.statusLine = h('div', { id: 'status', role: 'status' }, 'Starting…');
+    this.messageLine = h('div', { id: 'message', role: 'status' });
+    this.staleBanner = h('div', { id: 'stale', role: 'alert', hidden: true }, 'These settings are not valid (see the message next to the control): the plots still show the last valid ones.');
+    this.verdictLine = h('div', { id: 'verdict', hidden: true });
+    this.warningsBox = h('div', { id: 'warnings', hidden: true });
+    this.diffFigure = this.figure('plot-difference', 'Compare: difference (first − second)', 'Exact differences at the drawn cells; hover for values.');
+    this.diffFigure.hidden = true;
+    const views = h('div', { id: 'views' }, ...VIEWS.map(([id, title, note]) => this.figure(id, title, note)), this.diffFigure);
+    root.replaceChildren(
+      this.controlsRoot,
+      h('main', {}, h('header', {}, this.statusLine, this.messageLine), this.staleBanner, this.verdictLine, this.warningsBox, views),
+    );
+    this.bridge = new HostBridge((event) => this.onHostEvent(event));
+    // Theme switches change the body class; redraw in the new colours.
+    new MutationObserver(() => {
+      this.theme = readTheme();
+      if (this.shown) void this.render(this.shown);
+    }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+    let resizeTimer = 0;
+    window.addEventListener('resize', () => {
+      window.clearTimeout(resizeTimer);
+      resizeTimer = window.setTimeout(() => this.shown && void this.render(this.shown), 150);
+    });
+    this.bridge.ready();
+  }
+
+  /** Resolves once no update is running or queued. */
+  whenSettled(): Promise<void> {
+    return this.settled;
+  }
+
+  private figure(id: string, title: string, note: string): HTMLElement {
+    return h('figure', { class: 'view', 'data-view': id }, h('figcaption', {}, h('strong', {}, title), h('span', { class: 'note' }, note)), h('div', { class: 'plot', id }));
+  }
+
+  private onHostEvent(event: HostEvent): void {
+    switch (event.type) {
+      case 'init': {
+        // Restored state (setState) wins over what the host sends: it is this panel's own last state.
+        const start = this.bridge.savedSettings() ?? event.settings ?? defaultSettings();
+        this.start(start);
+        return;
+      }
+      case 'applySettings':
+        this.start(event.settings);
+        return;
+      case 'error':
+        this.say(event.message, true);
+        return;
+      default:
+        assertNever(event);
+    }
+  }
+
+  private start(settings: ExplorerSettings): void {
+    if (this.controls) this.controls.set(settings);
+    else
+      this.controls = new Controls(this.controlsRoot, settings, {
+        change: (draft) => this.onDraft(draft),
+        action: (id, plotId) => void this.onAction(id, plotId),
+      });
+    this.onDraft(settings);
+  }
+
+  /** Every problem with a draft, keyed `side:param` for the controls. */
+  private problems(draft: ExplorerSettings): Problem[] {
+    const out: Problem[] = [...(this.controls?.pendingParseProblems() ?? [])];
+    out.push(...settingsProblems(draft).map((p) => ({ param: `global:${p.param}`, message: p.message })));
+    if (out.length > 0) return out;
+    const side = (key: 'primary' | 'compare', problems: Problem[]): Problem[] =>
+      problems.map((p) => ({ param: `${key}:${p.param}`, message: p.message }));
+    out.push(...side('primary', sideProblems(draft.primary, draft)));
+    if (draft.compare) out.push(...side('compare', sideProblems(draft.compare, draft)));
+    return out;
+  }
+
+  private onDraft(draft: ExplorerSettings): void {
+    const problems = this.problems(draft);
+    this.controls?.showProblems(problems);
+    this.staleBanner.hidden = problems.length === 0 || this.shown === undefined;
+    if (problems.length > 0) return; // keep the last good plots
+    this.queued = draft;
+    if (!this.running) {
+      this.settled = new Promise((resolve) => (this.resolveSettled = resolve));
+      void this.drain();
+    }
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.queued) {
+        const next = this.queued;
+        this.queued = undefined;
+        await this.update(next);
+      }
+    } finally {
+      this.running = false;
+      this.resolveSettled?.();
+    }
+  }
+
+  private async update(settings: ExplorerSettings): Promise<void> {
+    try {
+      if (!this.computer || this.computerPreference !== settings.backend) {
+        this.computer?.dispose();
+        this.computer = await createComputer(settings.backend);
+        this.computerPreference = settings.backend;
+      }
+      const started = performance.now();
+      const primary = await this.computer.compute(requestFor(settings.primary, settings), { maxSimilarityRows: MAX_SIMILARITY_ROWS });
+      const compare = settings.compare ? await this.computer.compute(requestFor(settings.compare, settings)) : undefined;
+      const axis = Float64Array.from(axisValues(settings.primary.transform, settings));
+      const comparison = compare && settings.compare ? this.compare(primary, compare, settings) : undefined;
+      const computeMs = performance.now() - started;
+      const shown: Shown = { settings, primary, compare, comparison, axis };
+      const renderMs = await this.render(shown);
+      this.shown = shown;
+      this.staleBanner.hidden = true;
+      this.showStatus(primary, computeMs, renderMs);
+      this.bridge.saveSettings(settings);
+      this.bridge.post({ type: 'paramsChanged', settings });
+      this.bridge.post({ type: 'computeStatus', backend: primary.backend.label, reason: primary.backend.reason, computeMs, renderMs });
+    } catch (error) {
+      if (error instanceof ValidationError) {
+        this.controls?.showProblems(error.problems.map((p) => ({ param: `primary:${p.param}`, message: p.message })));
+        return;
+      }
+      throw error;
+    }
+  }
+
+  private compare(primary: ExplorerResult, compare: ExplorerResult, settings: ExplorerSettings): Comparison {
+    const a = settings.primary;
+    const b = settings.compare!;
+    const sameConvention = a.preset === b.preset && JSON.stringify(a.params) === JSON.stringify(b.params) && a.transform === b.transform;
+    const nameA = sameConvention ? sideName(a, true) : sideName(a);
+    const nameB = sameConvention ? sideName(b, true) : sideName(b);
+    const precision = a.dtype === b.dtype ? a.dtype : `float32 output (${a.dtype} vs ${b.dtype} t)`;
+    return compareEmbeddings(primary.data, primary.shape, compare.data, compare.shape, nameA, nameB, precision);
+  }
+
+  private showStatus(primary: ExplorerResult, computeMs: number, renderMs: number): void {
+    const [rows, width] = primary.shape;
+    this.statusLine.replaceChildren(
+      h('span', { class: 'backend', 'data-backend': primary.backend.kind }, primary.backend.label),
+      h('span', { class: 'reason' }, ` — ${primary.backend.reason}`),
+      h('span', { class: 'timing' }, ` · compute ${computeMs.toFixed(0)} ms · render ${renderMs.toFixed(0)} ms · ${rows} steps × ${width} dims`),
+    );
+    this.statusLine.dataset['computeMs'] = computeMs.toFixed(2);
+    this.statusLine.dataset['renderMs'] = renderMs.toFixed(2);
+  }
+
+  private say(message: string, isError = false): void {
+    this.messageLine.textContent = message;
+    this.messageLine.classList.toggle('error', isError);
+  }
+
+  /** Redraws every view; returns the milliseconds it took. */
+  private async render(shown: Shown): Promise<number> {
+    const started = performance.now();
+    const { settings, primary, axis } = shown;
+    const transform = INPUT_TRANSFORMS[settings.primary.transform];
+    const schedule = settings.schedule && transform.axis !== 'σ' ? scheduleAxis(settings) : [];
+    const ctx = (id: string): ViewContext => ({
+      theme: this.theme,
+      size: plotSize(document.getElementById(id)!),
+      axis,
+      axisTitle: transform.axis,
+      logAxis: transform.axis === 'σ',
+      schedule,
+    });
+    const figures: [string, Figure][] = [
+      ['plot-heatmap', matrixHeatmap(ctx('plot-heatmap'), primary.data, primary.shape, 'value')],
+      ['plot-curves', curves(ctx('plot-curves'), primary.data, primary.shape, settings.dims)],
+    ];
+    const a = primary.analyses;
+    if (a) {
+      const inputs = requestFor(settings.primary, settings).timesteps.map((x) => (Array.isArray(x) ? x[0]! : (x as number)));
+      const { span, step } = inputStats(inputs);
+      figures.push(
+        ['plot-similarity', similarityHeatmap(ctx('plot-similarity'), a.similarityRows, a.similarity)],
+        ['plot-distances', distances(ctx('plot-distances'), a.adjacent, a.nearest)],
+        ['plot-spectrum', spectrum(ctx('plot-spectrum'), a.spectrum, span, step)],
+        ['plot-pca', pca(ctx('plot-pca'), a.pca.projections, a.pca.explained)],
+      );
+    }
+    const { comparison, compare } = shown;
+    this.diffFigure.hidden = !comparison?.difference;
+    if (comparison?.difference && compare) figures.push(['plot-difference', matrixHeatmap(ctx('plot-difference'), comparison.difference, primary.shape, 'difference')]);
+    this.showVerdict(comparison);
+    this.showWarnings([...primary.warnings, ...primary.notes, ...(compare ? compare.warnings.map((w) => `second: ${w}`) : [])]);
+    const config = { displaylogo: false, responsive: false, modeBarButtonsToRemove: ['toImage', 'lasso2d', 'select2d'] };
+    const perView: Record<string, number> = {};
+    for (const [id, f] of figures) {
+      const t0 = performance.now();
+      await Plotly.react(document.getElementById(id)!, f.data as never, f.layout as never, config as never);
+      perView[id] = performance.now() - t0;
+    }
+    // Per-view milliseconds, for the benchmark and for finding the slow view.
+    document.body.dataset['renderTimes'] = JSON.stringify(perView);
+    return performance.now() - started;
+  }
+
+  private showVerdict(comparison: Comparison | undefined): void {
+    this.verdictLine.hidden = !comparison;
+    if (!comparison) return;
+    this.verdictLine.className = `level-${comparison.level}`;
+    const details =
+      Number.isFinite(comparison.maxAbs) && comparison.level !== 'incompatible'
+        ? `max abs error ${formatError(comparison.maxAbs)} · max rel error ${formatError(comparison.maxRel)}`
+        : '';
+    this.verdictLine.replaceChildren(h('strong', { class: 'text' }, comparison.verdict), h('span', { class: 'details' }, details));
+  }
+
+  private showWarnings(lines: string[]): void {
+    this.warningsBox.hidden = lines.length === 0;
+    this.warningsBox.replaceChildren(...lines.map((line) => h('div', {}, line)));
+  }
+
+  private async onAction(id: ActionId, plotId: string): Promise<void> {
+    const shown = this.shown;
+    if (!shown) return this.say('Nothing to export yet: the plots have not been drawn.', true);
+    const s = shown.settings;
+    try {
+      let message: string;
+      switch (id) {
+        case 'insert':
+          message = await this.bridge.request({
+            type: 'insertCode',
+            code: { preset: s.primary.preset, params: s.primary.params, dtype: s.primary.dtype, framework: s.framework, form: s.form },
+          });
+          break;
+        case 'png':
+        case 'svg': {
+          const el = document.getElementById(plotId);
+          if (!el || el.closest('figure')?.hidden) return this.say(`The ${PLOT_LABELS[plotId]} view is not shown.`, true);
+          const size = plotSize(el);
+          const url = await Plotly.toImage(el as never, { format: id, width: size.width, height: size.height, scale: id === 'png' ? 2 : 1 } as never);
+          message = await this.save(id, `${plotId.replace('plot-', '')}.${id}`, dataUrlBytes(url));
+          break;
+        }
+        case 'npy':
+          message = await this.save('npy', `${s.primary.preset}_embedding.npy`, encodeNpy(shown.primary.data, shown.primary.shape));
+          break;
+        case 'csv': {
+          const axisName = INPUT_TRANSFORMS[s.primary.transform].axis === 'σ' ? 'sigma' : 't';
+          message = await this.save('csv', `${s.primary.preset}_embedding.csv`, utf8(encodeCsv(shown.primary.data, shown.primary.shape, shown.axis, axisName)));
+          break;
+        }
+        case 'copyJson':
+          message = await this.bridge.request({ type: 'copyText', text: JSON.stringify(s, null, 2) });
+          break;
+        default:
+          assertNever(id);
+      }
+      this.say(message);
+    } catch (error) {
+      this.say(error instanceof Error ? error.message : String(error), true);
+    }
+  }
+
+  private save(kind: 'png' | 'svg' | 'npy' | 'csv', suggestedName: string, bytes: Uint8Array): Promise<string> {
+    return this.bridge.request({ type: 'saveFile', kind, suggestedName, base64: toBase64(bytes) });
+  }
+}
+
+/** The schedule's steps in the units of the axis: discrete t as is, t ∈ [0, 1] as t/T. */
+function scheduleAxis(settings: ExplorerSettings): number[] {
+  const steps = scheduleTimesteps(settings.schedule!.steps, settings.schedule!.spacing, settings.numTimesteps);
+  if (INPUT_TRANSFORMS[settings.primary.transform].axis === 't') return steps;
+  // On a continuous axis the grid holds T samples of [tStart, tEnd]: mark the nearest sample of t/T.
+  const grid = axisValues(settings.primary.transform, settings);
+  return steps.map((t) => {
+    const target = t / settings.numTimesteps;
+    let best = grid[0]!;
+    for (const v of grid) if (Math.abs(v - target) < Math.abs(best - target)) best = v;
+    return best;
+  });
+}
+
+/** Span of the embedding inputs and the largest step between consecutive ones. */
+function inputStats(inputs: readonly number[]): { span: number; step: number } {
+  let lo = Infinity;
+  let hi = -Infinity;
+  let step = 0;
+  inputs.forEach((x, k) => {
+    lo = Math.min(lo, x);
+    hi = Math.max(hi, x);
+    if (k > 0) step = Math.max(step, Math.abs(x - inputs[k - 1]!));
+  });
+  return { span: hi - lo, step };
+}
+
+/** The pixel size a plot element offers (its CSS box). */
+function plotSize(el: HTMLElement): { width: number; height: number } {
+  const rect = el.getBoundingClientRect();
+  return { width: Math.max(240, Math.floor(rect.width)), height: Math.max(200, Math.floor(rect.height)) };
+}
+
+// Uncaught problems reach the host's log (STYLE.md "Errors"), and are shown.
+const report = (message: string, stack?: string): void => {
+  try {
+    const text = message.slice(0, 4000);
+    app['bridge'].post({ type: 'error', message: text, ...(stack ? { stack: stack.slice(0, 20000) } : {}) });
+  } catch {
+    // The bridge itself failed; nothing more to do than the console.
+  }
+  console.error(message, stack);
+};
+window.addEventListener('error', (event) => report(event.message, event.error instanceof Error ? event.error.stack : undefined));
+window.addEventListener('unhandledrejection', (event) =>
+  report(event.reason instanceof Error ? event.reason.message : String(event.reason), event.reason instanceof Error ? event.reason.stack : undefined),
+);
+
+const app: ExplorerApp = new ExplorerApp(document.getElementById('root') ?? document.body);
+/** For the browser tests and the benchmark: resolves once the current update has been drawn. */
+(window as unknown as { timestepLensExplorer: { whenSettled(): Promise<void> } }).timestepLensExplorer = {
+  whenSettled: () => app.whenSettled(),
+};
