@@ -1,6 +1,6 @@
 /**
  * `npm test`: every check CI runs, in order, stopping at the first failure.
- *   1. tsc --noEmit   2. eslint .   3. node esbuild.mjs   4. mocha on test/unit/**\/*.test.ts   5. smoke checks on dist/
+ *   1. tsc (three projects)  2. eslint .  3. node esbuild.mjs  4. test/unit  5. smoke checks on dist/  6. test/gpu  7. test/webview
  * Ends with one summary line, e.g. `npm test: 123 tests passed (unit 118, smoke 5) in 14.2 s`, or the stage that failed.
  * Tools run from node_modules through the current Node binary, so no shell and no PATH lookup is involved.
  */
@@ -13,12 +13,12 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const started = Date.now();
-const counts = { unit: 0, smoke: 0 };
+const counts = { unit: 0, smoke: 0, gpu: 0, webview: 0 };
 
 /** Runs `node <script> ...args`, echoing its output; resolves with the exit code and the captured stdout. */
-function runNode(script, args) {
+function runNode(script, args, env = process.env) {
   return new Promise((resolvePromise) => {
-    const child = spawn(process.execPath, [resolve(root, script), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [resolve(root, script), ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';
     child.stdout.on('data', (data) => {
       stdout += data;
@@ -37,9 +37,9 @@ function fail(stage, detail) {
   process.exit(1);
 }
 
-async function stage(name, script, args, onFailure = () => '') {
+async function stage(name, script, args, onFailure = () => '', env = process.env) {
   console.log(`\n── ${name}`);
-  const result = await runNode(script, args);
+  const result = await runNode(script, args, env);
   if (result.code !== 0) fail(name, onFailure(result.stdout) || `exit code ${result.code}`);
   return result.stdout;
 }
@@ -129,24 +129,36 @@ function smoke() {
   );
 }
 
-await stage('tsc --noEmit -p tsconfig.json', 'node_modules/typescript/bin/tsc', ['--noEmit', '-p', 'tsconfig.json']);
+/** Runs one mocha suite (files by glob) and returns how many tests passed; a failure stops everything. */
+async function mochaStage(name, glob, env = process.env) {
+  const out = await stage(
+    `mocha (${name})`,
+    'node_modules/mocha/bin/mocha.js',
+    ['--import=tsx', '--reporter', 'spec', glob],
+    (stdout) => {
+      const failing = mochaCount(stdout, 'failing');
+      return failing === undefined ? '' : `${failing} failing, ${mochaCount(stdout, 'passing') ?? 0} passing`;
+    },
+    env,
+  );
+  const passed = mochaCount(out, 'passing');
+  if (passed === undefined) fail(`mocha (${name})`, 'no "N passing" line: did any test file match?');
+  return passed;
+}
+
+/** Debian's chromium ships SwiftShader's Vulkan ICD; the `webgpu` package (Dawn) finds the software GPU through it. */
+const gpuEnv = { ...process.env, VK_ICD_FILENAMES: process.env.VK_ICD_FILENAMES ?? '/usr/lib/chromium/vk_swiftshader_icd.json' };
+
+for (const project of ['tsconfig.json', 'webview/tsconfig.json', 'test/gpu/tsconfig.json'])
+  await stage(`tsc --noEmit -p ${project}`, 'node_modules/typescript/bin/tsc', ['--noEmit', '-p', project]);
 await stage('eslint .', 'node_modules/eslint/bin/eslint.js', ['.']);
 await stage('node esbuild.mjs', 'esbuild.mjs', []);
-const mochaOut = await stage(
-  'mocha (test/unit)',
-  'node_modules/mocha/bin/mocha.js',
-  ['--import=tsx', '--reporter', 'spec', 'test/unit/**/*.test.ts'],
-  (stdout) => {
-    const failing = mochaCount(stdout, 'failing');
-    return failing === undefined ? '' : `${failing} failing, ${mochaCount(stdout, 'passing') ?? 0} passing`;
-  },
-);
-const passing = mochaCount(mochaOut, 'passing');
-if (passing === undefined) fail('mocha (test/unit)', 'no "N passing" line: did any test file match?');
-counts.unit = passing;
+counts.unit = await mochaStage('test/unit', 'test/unit/**/*.test.ts');
 await smoke();
+counts.gpu = await mochaStage('test/gpu, WebGPU on SwiftShader', 'test/gpu/**/*.test.ts', gpuEnv);
+counts.webview = await mochaStage('test/webview, headless Chromium', 'test/webview/**/*.test.ts', gpuEnv);
 
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
-console.log(
-  `\nnpm test: ${counts.unit + counts.smoke} tests passed (unit ${counts.unit}, smoke ${counts.smoke}); tsc, eslint and build clean, in ${seconds} s`,
-);
+const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
+const parts = Object.entries(counts).map(([name, n]) => `${name} ${n}`).join(', ');
+console.log(`\nnpm test: ${total} tests passed (${parts}); tsc, eslint and build clean, in ${seconds} s`);
