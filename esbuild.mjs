@@ -59,6 +59,38 @@ const snippetsPlugin = {
   },
 };
 
+/**
+ * `import source from 'inline-worker:./path/worker'` gives the worker's own bundle as a string. The webview starts it
+ * from a blob: URL (the panel's CSP allows `worker-src blob:`): a worker script loaded from the webview's resource
+ * origin would be cross-origin, and the CSP allows exactly one nonce'd script anyway. The worker bundle is built with
+ * the same options (minified in --production), and its files are watched with the importing bundle.
+ */
+const inlineWorkerPlugin = {
+  name: 'inline-worker',
+  setup(build) {
+    build.onResolve({ filter: /^inline-worker:/ }, (args) => ({
+      path: resolve(args.resolveDir, args.path.slice('inline-worker:'.length)),
+      namespace: 'inline-worker',
+    }));
+    build.onLoad({ filter: /.*/, namespace: 'inline-worker' }, async (args) => {
+      const result = await esbuild.build({
+        entryPoints: [args.path.endsWith('.ts') ? args.path : `${args.path}.ts`],
+        bundle: true,
+        write: false,
+        metafile: true,
+        format: 'iife',
+        platform: 'browser',
+        minify: production,
+        sourcemap: false,
+        sourcesContent: false,
+        loader: { '.wgsl': 'text' },
+        logLevel: 'silent',
+      });
+      return { contents: result.outputFiles[0].text, loader: 'text', watchFiles: Object.keys(result.metafile.inputs).map((f) => resolve(root, f)) };
+    });
+  },
+};
+
 /** Options every context shares. WGSL kernels are imported as strings (STYLE.md "GPU kernels"). */
 const shared = {
   bundle: true,
@@ -113,6 +145,7 @@ const contexts = [
     format: 'iife',
     // plotly's registry require()s maplibre-gl's CSS for map traces, which this build never registers: drop it.
     loader: { ...shared.loader, '.css': 'empty' },
+    plugins: [inlineWorkerPlugin, problemMatcherPlugin],
     define: { 'process.env.NODE_ENV': JSON.stringify(production ? 'production' : 'development'), global: 'globalThis' },
   },
   // ── GPU engine (issue 3) ───────────────────────────────────────────────────────────────────────────────────────

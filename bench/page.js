@@ -4,7 +4,10 @@
 (() => {
   const now = () => performance.now();
 
-  /** Samples `fn` after one warm-up: 5 samples under 1 s, 3 under 5 s, else 1 (a warm-up over 5 s is the sample). */
+  /**
+   * Samples `fn` after one warm-up: 5 samples under 1 s, 3 under 5 s, else 1; a warm-up over 5 s is the only sample
+   * (SwiftShader cases of tens of seconds), so the table states each cell's count.
+   */
   async function measure(fn) {
     const first = await timed(fn); // warm-up: pipelines, wasm compilation, buffer pools
     if (first > 5000) return { samples: [first], first }; // slow enough that warm-up effects do not matter
@@ -14,6 +17,19 @@
     while (samples.length < reps) samples.push(await timed(fn));
     return { samples, first };
   }
+
+  /**
+   * A cell scaled up from a measured one (`c.estimateFrom`, `c.workRatio`): its expected time, or undefined. Cells
+   * whose estimate exceeds the budget are not run (a single SwiftShader TF.js-WebGPU similarity at 4000² would take
+   * over ten minutes), and the table shows the estimate instead, marked as such.
+   */
+  function estimateFor(results, impl, c) {
+    const base = c.estimateFrom && results[c.estimateFrom]?.[impl]?.samples;
+    if (!base) return undefined;
+    const sorted = [...base].sort((a, b) => a - b);
+    return sorted[(sorted.length - 1) >> 1] * c.workRatio;
+  }
+
   async function timed(fn) {
     const t = now();
     const reported = await fn();
@@ -154,6 +170,13 @@
       for (const c of cases) {
         if (config.skip?.[impl]?.includes(c.id)) {
           record(c.id, impl, { skipped: config.skip.reason?.[impl] ?? 'skipped' });
+          continue;
+        }
+        const estimate = estimateFor(results, impl, c);
+        if (estimate !== undefined && estimate > config.cellBudgetMs) {
+          const reason = `not run: ≈${(estimate / 1000).toFixed(0)} s estimated (${c.workRatio}× ${c.estimateFrom}) > ${(config.cellBudgetMs / 1000).toFixed(0)} s budget`;
+          log(`${impl} ${c.id}: ${reason}`);
+          record(c.id, impl, { skipped: reason, estimate });
           continue;
         }
         const t = Array.from({ length: c.rows }, (_, i) => i * c.step);

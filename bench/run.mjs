@@ -3,8 +3,11 @@
  * WASM backends) and plain JS in the same headless Chromium, plus numpy and torch (CPU) through /usr/bin/python3, on:
  * embedding T=1000×1024, similarity 1000×1000 from width 1024, MLP 1024→1280→1280 over 1000 rows, and the first two at
  * T=4000×2048. Prints medians (ms) and the ratios the issue sets goals for; writes bench/results/latest.json.
+ * Then the Embedding Explorer's section (bench/explorer.mjs): update latency at T=1000 × 1024, compute and render
+ * apart, first plots, and the production webview bundle raw and gzip; written to bench/results/explorer.json too.
  * Not a test: nothing here fails on a slow machine. Env: CHROMIUM_PATH, PYTHON (default /usr/bin/python3),
- * BENCH_QUICK=1 (only the T=1000 workloads).
+ * BENCH_QUICK=1 (only the T=1000 workloads), BENCH_EXPLORER_ONLY=1 (only the explorer section),
+ * BENCH_EXPLORER_RUNS (changes per kind, default 7).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,6 +17,7 @@ import { dirname, extname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
+import { benchExplorer, formatExplorer } from './explorer.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = resolve(root, 'out/bench');
@@ -25,9 +29,12 @@ const WORKLOADS = [
   { id: 'embedding 1000×1024', kind: 'embedding', rows: 1000, width: 1024, step: 1 },
   { id: 'similarity 1000² (w 1024)', kind: 'similarity', rows: 1000, width: 1024, step: 1 },
   { id: 'MLP 1024→1280→1280 ×1000', kind: 'mlp', rows: 1000, width: 1024, step: 1 },
-  { id: 'embedding 4000×2048', kind: 'embedding', rows: 4000, width: 2048, step: 0.25 },
-  { id: 'similarity 4000² (w 2048)', kind: 'similarity', rows: 4000, width: 2048, step: 0.25 },
+  // estimateFrom × workRatio: the expected time, used to skip cells over the budget (see page.js estimateFor).
+  { id: 'embedding 4000×2048', kind: 'embedding', rows: 4000, width: 2048, step: 0.25, estimateFrom: 'embedding 1000×1024', workRatio: 8 },
+  { id: 'similarity 4000² (w 2048)', kind: 'similarity', rows: 4000, width: 2048, step: 0.25, estimateFrom: 'similarity 1000² (w 1024)', workRatio: 32 },
 ].filter((w) => !process.env.BENCH_QUICK || w.rows === 1000);
+/** Largest estimated time of one cell that is still run (BENCH_CELL_BUDGET_S, default 90 s); keeps the bench ≲ 10 min on SwiftShader. */
+const CELL_BUDGET_MS = Number(process.env.BENCH_CELL_BUDGET_S ?? 90) * 1000;
 const IMPLEMENTATIONS = ['engine-webgpu', 'engine-cpu', 'tfjs-webgpu', 'tfjs-wasm', 'naive-js'];
 /** Naive JS at 4000² × 2048 is 3.3e10 multiply-adds (minutes); it is left out and says so. */
 const SKIP = { 'naive-js': ['similarity 4000² (w 2048)'], reason: { 'naive-js': 'not run (≈32× the 1000² case)' } };
@@ -72,7 +79,7 @@ async function browserHalf() {
     const page = await browser.newPage();
     page.on('console', (m) => m.text().startsWith('[bench]') && console.log(`  ${m.text()}`));
     await page.goto(url);
-    return { ...(await page.evaluate((config) => globalThis.runBench(config), { workloads: WORKLOADS, implementations: IMPLEMENTATIONS, skip: SKIP })), chromium: browser.version() };
+    return { ...(await page.evaluate((config) => globalThis.runBench(config), { workloads: WORKLOADS, implementations: IMPLEMENTATIONS, skip: SKIP, cellBudgetMs: CELL_BUDGET_MS })), chromium: browser.version() };
   } finally {
     await browser.close();
     server.closeAllConnections();
@@ -92,7 +99,27 @@ function pythonHalf() {
 
 const fmt = (v) => (v === undefined ? '—' : typeof v === 'string' ? v : v >= 100 ? v.toFixed(0) : v.toFixed(1));
 
+/** The explorer section: a production build of the extension (esbuild.mjs), then bench/explorer.mjs on it. */
+async function explorerSection() {
+  console.log('explorer (production build, headless Chromium)…');
+  execFileSync(process.execPath, [resolve(root, 'esbuild.mjs'), '--production'], { cwd: root, stdio: 'inherit' });
+  const result = await benchExplorer({ root, chromiumPath: CHROMIUM, args: ARGS, runs: Number(process.env.BENCH_EXPLORER_RUNS ?? 7) });
+  console.log(`\n${formatExplorer(result)}`);
+  mkdirSync(resolve(root, 'bench/results'), { recursive: true });
+  writeFileSync(resolve(root, 'bench/results/explorer.json'), `${JSON.stringify({ date: new Date().toISOString(), machine: machineLine(), ...result }, null, 2)}\n`);
+  console.log('wrote bench/results/explorer.json');
+  return result;
+}
+
+function machineLine() {
+  return `${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`;
+}
+
 async function main() {
+  if (process.env.BENCH_EXPLORER_ONLY) {
+    await explorerSection();
+    return;
+  }
   await build();
   console.log('browser half (Chromium)…');
   const browser = await browserHalf();
@@ -104,20 +131,37 @@ async function main() {
     for (const c of columns) {
       const cell = c === 'numpy' || c === 'torch' ? python[id]?.[c] && { samples: python[id][c] } : browser.results[id]?.[c];
       row[c] = cell?.samples ? median(cell.samples) : (cell?.skipped ?? (cell?.error ? 'error' : undefined));
+      if (cell?.samples) row[`${c} n`] = cell.samples.length;
+      if (cell?.estimate) row[`${c} est`] = cell.estimate;
     }
-    const num = (v) => (typeof v === 'number' ? v : NaN);
-    row['tfjs-webgpu / engine-webgpu'] = num(row['tfjs-webgpu']) / num(row['engine-webgpu']);
-    row['engine-cpu / tfjs-wasm'] = num(row['engine-cpu']) / num(row['tfjs-wasm']);
+    // A ratio with a cell that was estimated rather than run is printed with '≈' and 'est.'.
+    const ratio = (a, b) => {
+      const va = typeof row[a] === 'number' ? row[a] : row[`${a} est`];
+      const vb = typeof row[b] === 'number' ? row[b] : row[`${b} est`];
+      return { value: va / vb, estimated: typeof row[a] !== 'number' || typeof row[b] !== 'number' };
+    };
+    for (const [key, a, b] of [['tfjs-webgpu / engine-webgpu', 'tfjs-webgpu', 'engine-webgpu'], ['engine-cpu / tfjs-wasm', 'engine-cpu', 'tfjs-wasm']]) {
+      const r = ratio(a, b);
+      row[key] = r.value;
+      if (r.estimated && Number.isFinite(r.value)) row[`${key} estimated`] = true;
+    }
     return row;
   });
   const header = ['workload', ...columns, 'tfjs-webgpu / engine-webgpu', 'engine-cpu / tfjs-wasm'];
+  const cellText = (row, h) => {
+    const v = row[h];
+    if (h.includes('/')) return Number.isFinite(v) ? (row[`${h} estimated`] ? `≈${v.toFixed(1)}× (est.)` : `${v.toFixed(2)}×`) : '—';
+    if (typeof v === 'number') return `${fmt(v)} (${row[`${h} n`]})`;
+    return fmt(v);
+  };
   const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
-  for (const row of table) lines.push(`| ${header.map((h) => (typeof row[h] === 'number' ? (h.includes('/') ? `${row[h].toFixed(2)}×` : fmt(row[h])) : fmt(row[h]))).join(' | ')} |`);
+  for (const row of table) lines.push(`| ${header.map((h) => cellText(row, h)).join(' | ')} |`);
   const machine = `${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Chromium ${browser.chromium}; WebGPU adapter: ${browser.backendInfo}; numpy ${python._info?.numpy ?? '—'}, torch ${python._info?.torch ?? '—'} (${python._info?.torch_threads ?? '?'} threads)`;
-  console.log(`\nmedian ms (lower is better); goals: tfjs-webgpu / engine-webgpu ≥ 3, engine-cpu / tfjs-wasm ≤ 1.5 (≤ 3 on the MLP)\n${machine}\n`);
+  console.log(`\nmedian ms (samples after one warm-up in parentheses; a warm-up over 5 s is the only sample; lower is better); goals: tfjs-webgpu / engine-webgpu ≥ 3, engine-cpu / tfjs-wasm ≤ 1.5 (≤ 3 on the MLP)\n${machine}\n`);
   console.log(lines.join('\n'));
   mkdirSync(resolve(root, 'bench/results'), { recursive: true });
-  writeFileSync(resolve(root, 'bench/results/latest.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, table, raw: { browser, python } }, null, 2)}\n`);
+  const explorer = await explorerSection();
+  writeFileSync(resolve(root, 'bench/results/latest.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, table, explorer, raw: { browser, python } }, null, 2)}\n`);
   console.log('\nwrote bench/results/latest.json');
 }
 

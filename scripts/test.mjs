@@ -1,6 +1,9 @@
 /**
  * `npm test`: every check CI runs, in order, stopping at the first failure.
  *   1. tsc (three projects)  2. eslint .  3. node esbuild.mjs  4. test/unit  5. smoke checks on dist/  6. test/gpu  7. test/webview
+ *   8. real VS Code (code-server, offline): setup.sh, `npm run package` (the .vsix), the extension-host suite on the
+ *      installed .vsix, the e2e UI scenarios on the installed .vsix. TIMESTEP_LENS_SKIP_VSCODE=1 skips stage 8 on a
+ *      developer machine (refused when CI is set); the summary line then says so.
  * Ends with one summary line, e.g. `npm test: 123 tests passed (unit 118, smoke 5) in 14.2 s`, or the stage that failed.
  * Tools run from node_modules through the current Node binary, so no shell and no PATH lookup is involved.
  */
@@ -158,7 +161,36 @@ await smoke();
 counts.gpu = await mochaStage('test/gpu, WebGPU on SwiftShader', 'test/gpu/**/*.test.ts', gpuEnv);
 counts.webview = await mochaStage('test/webview, headless Chromium', 'test/webview/**/*.test.ts', gpuEnv);
 
+// ── Real VS Code: what ships (the .vsix) is what is tested, in the suite and in the UI scenarios (test/vscode, test/e2e).
+let vscodeNote = '';
+if (process.env.TIMESTEP_LENS_SKIP_VSCODE === '1' && !process.env.CI) {
+  vscodeNote = '; real VS Code stages SKIPPED (TIMESTEP_LENS_SKIP_VSCODE=1)';
+} else {
+  const vsix = 'timestep-lens.vsix';
+  /** The `<label>: N passed, N failed` line a VS Code runner prints last. */
+  const passedCount = (stdout, label) => {
+    const match = new RegExp(`${label}: (\\d+) passed, (\\d+) failed`).exec(stdout);
+    return match && match[2] === '0' ? Number(match[1]) : undefined;
+  };
+  const timed = async (name, run) => {
+    const t0 = Date.now();
+    const out = await run();
+    console.log(`(${name}: ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    return out;
+  };
+  await timed('setup', async () => {
+    console.log('\n── bash test/vscode/setup.sh (code-server 4.139.1 + Node 24; returns at once when installed)');
+    const code = await new Promise((ok) => spawn('bash', [resolve(root, 'test/vscode/setup.sh')], { cwd: root, stdio: 'inherit' }).on('close', (c) => ok(c ?? 1)));
+    if (code !== 0) fail('bash test/vscode/setup.sh', `exit code ${code}`);
+  });
+  await timed('package', () => stage('npm run package (production build, vsce, contents check)', 'scripts/package.mjs', ['--out', vsix]));
+  const suiteOut = await timed('suite', () => stage('extension-host suite in code-server, on the installed .vsix', 'test/vscode/runSuite.mjs', ['--vsix', vsix]));
+  counts.vscode = passedCount(suiteOut, 'code-server') ?? fail('extension-host suite', 'no "code-server: N passed, 0 failed" line');
+  const e2eOut = await timed('e2e', () => stage('e2e UI scenarios in code-server, on the installed .vsix', 'test/e2e/run.mjs', ['--vsix', vsix]));
+  counts.e2e = passedCount(e2eOut, 'e2e') ?? fail('e2e UI scenarios', 'no "e2e: N passed, 0 failed" line');
+}
+
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
 const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
 const parts = Object.entries(counts).map(([name, n]) => `${name} ${n}`).join(', ');
-console.log(`\nnpm test: ${total} tests passed (${parts}); tsc, eslint and build clean, in ${seconds} s`);
+console.log(`\nnpm test: ${total} tests passed (${parts}); tsc, eslint and build clean${vscodeNote}, in ${seconds} s`);

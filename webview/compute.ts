@@ -2,13 +2,14 @@
  * The explorer's one door to computation: the only file that knows the GPU engine's shape (webview/engine/). It turns
  * an EmbedRequest into the embedding plus every analysis the views draw, and says which backend ran and why.
  *
- * The engine picks WebGPU or its CPU backend (and says why); analyses the engine's CPU backend would compute exactly
- * but slowly come from cpuAnalyses.ts instead. A change of the engine's result shape changes this file only.
+ * The engine picks WebGPU or its CPU backend (and says why); the CPU backend runs in a worker started from a blob: URL,
+ * so the UI thread only draws. A change of the engine's result shape changes this file only.
  */
 import { planEmbedding, resolveRequest, type EmbedRequest } from '../src/core/index';
 import type { BackendPreference } from '../src/protocol/explorerProtocol';
 import { adjacentDistances, columnSpectrum, nearestRows, similarityAndPca, type ColumnSpectrum } from './cpuAnalyses';
 import { MAX_PAIRWISE_ROWS, createEngine, type Engine } from './engine/index';
+import cpuWorkerSource from 'inline-worker:./engine/cpu/worker';
 
 /** Which backend ran, in words for the status line. */
 export interface BackendInfo {
@@ -63,16 +64,29 @@ export interface Computer {
   dispose(): void;
 }
 
+/** Starts the engine's CPU worker from the bundle inlined at build time (esbuild.mjs), through a blob: URL. */
+function startCpuWorker(): Worker {
+  const url = URL.createObjectURL(new Blob([cpuWorkerSource], { type: 'text/javascript' }));
+  try {
+    return new Worker(url, { name: 'timestep-lens-cpu' });
+  } finally {
+    // The worker has its script once constructed; the URL is not needed any more.
+    URL.revokeObjectURL(url);
+  }
+}
+
 /** Chooses a backend for the preference and says why: the engine's own selection, or the CPU if it cannot start. */
 export async function createComputer(preference: BackendPreference): Promise<Computer> {
   const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
+  const cpuWorker = typeof Worker === 'function' ? startCpuWorker : undefined;
+  const cpu = (): Promise<Engine> => createEngine({ backend: 'cpu', ...(cpuWorker ? { cpuWorker } : {}) });
   try {
-    const engine = await createEngine(preference === 'cpu' ? { backend: 'cpu' } : { ...(gpu ? { gpu } : {}), force: preference });
+    const engine = preference === 'cpu' ? await cpu() : await createEngine({ ...(gpu ? { gpu } : {}), force: preference, ...(cpuWorker ? { cpuWorker } : {}) });
     return new EngineComputer(engine, '');
   } catch (error) {
     // Forced WebGPU that cannot run: fall back visibly, with the engine's reason.
     const why = error instanceof Error ? error.message : String(error);
-    return new EngineComputer(await createEngine({ backend: 'cpu' }), `${why}; using the CPU`);
+    return new EngineComputer(await cpu(), `${why}; using the CPU`);
   }
 }
 
@@ -84,9 +98,16 @@ async function adapterName(): Promise<string> {
 }
 
 /**
- * The GPU engine (webview/engine/). On WebGPU every analysis runs there, T × T included. On the engine's CPU backend
- * only E and the column statistics come from the engine: its exact T × T similarity, nearest-step and PCA cost
- * ~5·10⁸ multiply-adds at T = 1000, width 1024, so the sampled and pruned versions in cpuAnalyses.ts run instead.
+ * Largest T whose T × T analyses the engine computes exactly. On the CPU that is cheap for sinusoids on a uniform grid
+ * (Toeplitz similarity, Gram-space PCA: ~0.1 s at T = 1000 in the worker) and ~0.5 s otherwise; beyond this the
+ * similarity image could not show the extra rows anyway, so evenly spaced rows are used (cpuAnalyses.ts).
+ */
+const EXACT_PAIRWISE_ROWS = { webgpu: MAX_PAIRWISE_ROWS, cpu: 4096 } as const;
+
+/**
+ * The GPU engine (webview/engine/), on WebGPU or on its CPU backend in a worker: every analysis comes from it, so the
+ * UI thread only draws. Only for T beyond EXACT_PAIRWISE_ROWS do similarity, nearest step and PCA come from the
+ * sampled and pruned versions in cpuAnalyses.ts.
  */
 class EngineComputer implements Computer {
   private label: string | undefined;
@@ -108,9 +129,8 @@ class EngineComputer implements Computer {
   async compute(request: EmbedRequest, analyses?: AnalysisOptions): Promise<ExplorerResult> {
     const start = performance.now();
     if (this.engine.backend === 'webgpu' && this.label === undefined) this.label = await adapterName();
-    const onGpu = this.engine.backend === 'webgpu';
     const rows = request.timesteps.length;
-    const pairwiseOnEngine = onGpu && rows <= MAX_PAIRWISE_ROWS;
+    const pairwiseOnEngine = rows <= EXACT_PAIRWISE_ROWS[this.engine.backend];
     const result = await this.engine.compute(
       request,
       analyses ? { spectrum: true, adjacent: true, ...(pairwiseOnEngine ? { similarity: true, nearest: true, pca: true } : {}) } : {},
@@ -123,7 +143,7 @@ class EngineComputer implements Computer {
       let similarity: Float32Array;
       let pca: ExplorerAnalyses['pca'];
       let nearest: ExplorerAnalyses['nearest'];
-      if (pairwiseOnEngine && result.similarity && result.pca && result.nearest) {
+      if (result.similarity && result.pca && result.nearest) {
         similarityRows = Int32Array.from({ length: shape[0] }, (_, k) => k);
         similarity = result.similarity;
         pca = { projections: result.pca.projections, explained: result.pca.explained };
@@ -135,7 +155,7 @@ class EngineComputer implements Computer {
         pca = { projections: sampled.projections, explained: sampled.explained };
         nearest = nearestRows(data, shape);
         if (sampled.rows.length < shape[0])
-          notes.push(`similarity and PCA axes from ${sampled.rows.length} evenly spaced of ${shape[0]} steps (CPU)`);
+          notes.push(`similarity and PCA axes from ${sampled.rows.length} evenly spaced of ${shape[0]} steps`);
       }
       out = {
         similarityRows,

@@ -11,6 +11,7 @@ import { assertNever, type ExplorerSettings } from '../src/protocol/explorerProt
 import { createComputer, type Computer, type ExplorerResult } from './compute';
 import { HostBridge, type HostEvent } from './hostBridge';
 import Plotly from './plots/plotly';
+import { drawRaster, exportFigure } from './plots/rasterView';
 import { readTheme, type Theme } from './plots/theme';
 import { curves, distances, matrixHeatmap, pca, similarityHeatmap, spectrum, type Figure, type ViewContext } from './plots/traces';
 import { compareEmbeddings, formatError, type Comparison } from './ui/compare';
@@ -36,7 +37,14 @@ const VIEWS: readonly (readonly [string, string, string])[] = [
   ['plot-pca', '2-D PCA of the rows', 'The rows projected on their top two principal axes, coloured by t.'],
 ];
 
-/** Largest similarity matrix drawn on the CPU path (rows sampled evenly above it). */
+/** Every view's element id. */
+const ALL_VIEWS: readonly string[] = [...VIEWS.map(([id]) => id), 'plot-difference'];
+/** Views that need only E: drawn while the CPU worker computes the analyses. */
+const EARLY_VIEWS: readonly string[] = ['plot-heatmap', 'plot-curves'];
+/** The rest, drawn when the analyses (and the compare side) arrive. */
+const LATE_VIEWS: readonly string[] = ALL_VIEWS.filter((id) => !EARLY_VIEWS.includes(id));
+
+/** Largest similarity matrix on the sampled path (T beyond what the engine computes exactly; compute.ts). */
 const MAX_SIMILARITY_ROWS = 160;
 
 /** The last result every view shows (kept while a draft is invalid). */
@@ -181,13 +189,26 @@ class ExplorerApp {
         this.computerPreference = settings.backend;
       }
       const started = performance.now();
-      const primary = await this.computer.compute(requestFor(settings.primary, settings), { maxSimilarityRows: MAX_SIMILARITY_ROWS });
-      const compare = settings.compare ? await this.computer.compute(requestFor(settings.compare, settings)) : undefined;
+      const request = requestFor(settings.primary, settings);
       const axis = Float64Array.from(axisValues(settings.primary.transform, settings));
+      let renderMs = 0;
+      let primaryPromise: Promise<ExplorerResult>;
+      if (this.computer.backend.kind === 'cpu') {
+        // Two requests to the worker: E alone, then the analyses (the worker reuses that E). The heatmap and the curves
+        // are drawn here while the worker computes the rest, so drawing and computing overlap.
+        const early = this.computer.compute(request);
+        primaryPromise = this.computer.compute(request, { maxSimilarityRows: MAX_SIMILARITY_ROWS });
+        const first = await early;
+        renderMs += await this.render({ settings, primary: first, axis }, EARLY_VIEWS);
+      } else primaryPromise = this.computer.compute(request, { maxSimilarityRows: MAX_SIMILARITY_ROWS });
+      const primary = await primaryPromise;
+      const compare = settings.compare ? await this.computer.compute(requestFor(settings.compare, settings)) : undefined;
       const comparison = compare && settings.compare ? this.compare(primary, compare, settings) : undefined;
-      const computeMs = performance.now() - started;
+      // Compute: request → last array ready (the early drawing overlaps it); render: time spent drawing, both phases.
+      const computeMs = performance.now() - started - renderMs;
       const shown: Shown = { settings, primary, compare, comparison, axis };
-      const renderMs = await this.render(shown);
+      const drawEarly = this.computer.backend.kind !== 'cpu';
+      renderMs += await this.render(shown, drawEarly ? undefined : LATE_VIEWS);
       this.shown = shown;
       this.staleBanner.hidden = true;
       this.showStatus(primary, computeMs, renderMs);
@@ -229,8 +250,8 @@ class ExplorerApp {
     this.messageLine.classList.toggle('error', isError);
   }
 
-  /** Redraws every view; returns the milliseconds it took. */
-  private async render(shown: Shown): Promise<number> {
+  /** Redraws the given views (all by default); returns the milliseconds it took. */
+  private async render(shown: Shown, views: readonly string[] = ALL_VIEWS): Promise<number> {
     const started = performance.now();
     const { settings, primary, axis } = shown;
     const transform = INPUT_TRANSFORMS[settings.primary.transform];
@@ -243,11 +264,10 @@ class ExplorerApp {
       logAxis: transform.axis === 'σ',
       schedule,
     });
-    const figures: [string, Figure][] = [
-      ['plot-heatmap', matrixHeatmap(ctx('plot-heatmap'), primary.data, primary.shape, 'value')],
-      ['plot-curves', curves(ctx('plot-curves'), primary.data, primary.shape, settings.dims)],
-    ];
-    const a = primary.analyses;
+    const figures: [string, Figure][] = [];
+    if (views.includes('plot-heatmap')) figures.push(['plot-heatmap', matrixHeatmap(ctx('plot-heatmap'), primary.data, primary.shape, 'value')]);
+    if (views.includes('plot-curves')) figures.push(['plot-curves', curves(ctx('plot-curves'), primary.data, primary.shape, settings.dims)]);
+    const a = views.includes('plot-similarity') ? primary.analyses : undefined;
     if (a) {
       const inputs = requestFor(settings.primary, settings).timesteps.map((x) => (Array.isArray(x) ? x[0]! : (x as number)));
       const { span, step } = inputStats(inputs);
@@ -259,19 +279,24 @@ class ExplorerApp {
       );
     }
     const { comparison, compare } = shown;
-    this.diffFigure.hidden = !comparison?.difference;
-    if (comparison?.difference && compare) figures.push(['plot-difference', matrixHeatmap(ctx('plot-difference'), comparison.difference, primary.shape, 'difference')]);
-    this.showVerdict(comparison);
-    this.showWarnings([...primary.warnings, ...primary.notes, ...(compare ? compare.warnings.map((w) => `second: ${w}`) : [])]);
+    if (views.includes('plot-difference')) {
+      this.diffFigure.hidden = !comparison?.difference;
+      if (comparison?.difference && compare) figures.push(['plot-difference', matrixHeatmap(ctx('plot-difference'), comparison.difference, primary.shape, 'difference')]);
+      this.showVerdict(comparison);
+      this.showWarnings([...primary.warnings, ...primary.notes, ...(compare ? compare.warnings.map((w) => `second: ${w}`) : [])]);
+    }
     const config = { displaylogo: false, responsive: false, modeBarButtonsToRemove: ['toImage', 'lasso2d', 'select2d'] };
     const perView: Record<string, number> = {};
     for (const [id, f] of figures) {
       const t0 = performance.now();
-      await Plotly.react(document.getElementById(id)!, f.data as never, f.layout as never, config as never);
+      const el = document.getElementById(id)!;
+      if (f.raster) await drawRaster(el, { ...f, raster: f.raster }, config);
+      else await Plotly.react(el, f.data as never, f.layout as never, config as never);
       perView[id] = performance.now() - t0;
     }
-    // Per-view milliseconds, for the benchmark and for finding the slow view.
-    document.body.dataset['renderTimes'] = JSON.stringify(perView);
+    // Per-view milliseconds, for the benchmark and for finding the slow view (an early phase's views kept).
+    const earlier = views === ALL_VIEWS || views === EARLY_VIEWS ? {} : (JSON.parse(document.body.dataset['renderTimes'] ?? '{}') as Record<string, number>);
+    document.body.dataset['renderTimes'] = JSON.stringify({ ...earlier, ...perView });
     return performance.now() - started;
   }
 
@@ -309,7 +334,9 @@ class ExplorerApp {
           const el = document.getElementById(plotId);
           if (!el || el.closest('figure')?.hidden) return this.say(`The ${PLOT_LABELS[plotId]} view is not shown.`, true);
           const size = plotSize(el);
-          const url = await Plotly.toImage(el as never, { format: id, width: size.width, height: size.height, scale: id === 'png' ? 2 : 1 } as never);
+          // A heatmap's pixels live in a canvas under the plot: export its figure with them as a layout image.
+          const figure = exportFigure(el) ?? el;
+          const url = await Plotly.toImage(figure as never, { format: id, width: size.width, height: size.height, scale: id === 'png' ? 2 : 1 } as never);
           message = await this.save(id, `${plotId.replace('plot-', '')}.${id}`, dataUrlBytes(url));
           break;
         }

@@ -3,6 +3,12 @@
  * form, width, key parameters) that inserts the core's generated code as one snippet edit at the cursor, or over the
  * selection when there is one. Works in Python files and in notebook cells (a cell is a TextEditor too).
  * Everything that can be decided without VS Code lives in insertFlow.ts; this file shows pickers and edits.
+ *
+ * `timestepLens.insertEmbedding` takes one optional argument that skips the pickers: the picks themselves
+ * (`InsertChoices`: `{ preset, framework, form, injection?, params }`) or a whole `SavedInsert`. It is validated like a
+ * saved value; anything else (a URI from a menu, a malformed object) is ignored or refused with a message. Used by the
+ * extension-host suite (test/suite) and usable from keybindings and other extensions:
+ *   vscode.commands.executeCommand('timestepLens.insertEmbedding', { preset: 'adm', framework: 'jax', form: 'function', params: { dim: 64 } })
  */
 import * as vscode from 'vscode';
 import {
@@ -37,6 +43,7 @@ import {
   stepTitle,
   totalSteps,
   widthSpec,
+  type InsertChoices,
   type PickEntry,
   type SavedInsert,
 } from './insertFlow';
@@ -51,9 +58,9 @@ const NO_EDITOR_MESSAGE =
 
 /** Registers both commands; the returned disposables belong in context.subscriptions. */
 export function registerInsertCommands(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): vscode.Disposable[] {
-  const run = (replayLast: boolean) => async (): Promise<void> => {
+  const run = (replayLast: boolean) => async (arg?: unknown): Promise<void> => {
     try {
-      await insertEmbedding(context, log, replayLast);
+      await insertEmbedding(context, log, replayLast, replayLast ? undefined : arg);
     } catch (error) {
       // A bug, not a user mistake: keep the details in the log and say where they are.
       log.error('Insert Timestep Embedding failed', error);
@@ -66,13 +73,28 @@ export function registerInsertCommands(context: vscode.ExtensionContext, log: vs
   ];
 }
 
-async function insertEmbedding(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, replayLast: boolean): Promise<void> {
+async function insertEmbedding(
+  context: vscode.ExtensionContext,
+  log: vscode.LogOutputChannel,
+  replayLast: boolean,
+  arg: unknown,
+): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (!editor) {
     void vscode.window.showErrorMessage(NO_EDITOR_MESSAGE);
     return;
   }
   let saved: SavedInsert | undefined;
+  if (isPrefilled(arg)) {
+    saved = prefilledInsert(arg);
+    if (!saved) {
+      log.warn('Insert Timestep Embedding: refused a malformed pre-filled argument', arg);
+      void vscode.window.showErrorMessage(
+        'Timestep Lens: the settings passed to "Insert Timestep Embedding…" are not valid (expected { preset, framework, form, params }); nothing was inserted.',
+      );
+      return;
+    }
+  }
   if (replayLast) {
     saved = parseSavedInsert(context.globalState.get(LAST_INSERT_KEY));
     if (!saved)
@@ -112,6 +134,20 @@ async function insertEmbedding(context: vscode.ExtensionContext, log: vscode.Log
   log.info(`inserted ${describeInsert(saved)} into ${editor.document.uri.toString()}`);
   await context.globalState.update(LAST_INSERT_KEY, saved);
   await context.globalState.update(LAST_FRAMEWORK_KEY, saved.framework);
+}
+
+/** True for an argument meant as pre-filled settings: an object, but not the URI a menu passes. */
+function isPrefilled(arg: unknown): arg is object {
+  return typeof arg === 'object' && arg !== null && !(arg instanceof vscode.Uri);
+}
+
+/** The pre-filled argument as a SavedInsert, checked like a saved value (never trusted); undefined when invalid. */
+function prefilledInsert(arg: object): SavedInsert | undefined {
+  if ('version' in arg) return parseSavedInsert(arg);
+  const choices = arg as Partial<Record<keyof InsertChoices, unknown>>;
+  if (typeof choices.preset !== 'string' || typeof choices.params !== 'object' || choices.params === null) return undefined;
+  // buildInsert only assembles; parseSavedInsert then checks the framework, form, injection and the whole request.
+  return parseSavedInsert(buildInsert(choices as unknown as InsertChoices));
 }
 
 /** The full flow; undefined as soon as any step is escaped. */

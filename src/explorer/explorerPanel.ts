@@ -47,6 +47,12 @@ export class ExplorerPanel {
   private readonly disposables: vscode.Disposable[] = [];
   /** Set once the webview said `ready`; nothing is posted before (messages sent earlier are lost). */
   private isReady = false;
+  private readonly postEmitter = new vscode.EventEmitter<HostToWebview>();
+  /** Every message this panel posts to its webview (`init`, replies, ...); the extension-host suite observes it. */
+  readonly onDidPost: vscode.Event<HostToWebview> = this.postEmitter.event;
+  private markReady!: () => void;
+  /** Settles once the webview said `ready` and `init` was posted: the handshake is complete. */
+  readonly ready: Promise<void> = new Promise((resolve) => (this.markReady = resolve));
   private disposed = false;
   /** Settings from a command that arrived before `ready`, or the restored ones; sent with `init`. */
   private pendingSettings: ExplorerSettings | null;
@@ -65,10 +71,11 @@ export class ExplorerPanel {
   }
 
   /** Re-creates a panel VS Code restored after a reload; `state` is what the webview last passed to setState. */
-  static revive(panel: vscode.WebviewPanel, host: ExplorerHost, state: unknown): void {
+  static revive(panel: vscode.WebviewPanel, host: ExplorerHost, state: unknown): ExplorerPanel {
     ExplorerPanel.current?.dispose();
     const saved = typeof state === 'object' && state !== null ? (state as { settings?: unknown }).settings : undefined;
     ExplorerPanel.current = new ExplorerPanel(panel, host, isExplorerSettings(saved) ? saved : null);
+    return ExplorerPanel.current;
   }
 
   /**
@@ -115,6 +122,7 @@ export class ExplorerPanel {
   }
 
   private post(message: HostToWebview): Thenable<boolean> {
+    this.postEmitter.fire(message);
     return this.panel.webview.postMessage(message);
   }
 
@@ -122,8 +130,11 @@ export class ExplorerPanel {
     void this.post('error' in outcome ? { type: 'error', inReplyTo: requestId, message: outcome.error } : { type: 'done', inReplyTo: requestId, message: outcome.message });
   }
 
-  /** Every inbound message: guarded, then routed. A malformed request still gets an error reply. */
-  private async receive(raw: unknown): Promise<void> {
+  /**
+   * Every inbound message: guarded, then routed. A malformed request still gets an error reply. Public only so the
+   * extension-host suite can deliver a message exactly as the webview would (a bad one included); nothing else calls it.
+   */
+  async receive(raw: unknown): Promise<void> {
     if (!isWebviewToHost(raw)) {
       const requestId = requestIdOf(raw);
       this.host.log.warn('Embedding Explorer: dropped a malformed or oversized message', describe(raw));
@@ -139,6 +150,7 @@ export class ExplorerPanel {
         this.isReady = true;
         void this.post({ type: 'init', protocolVersion: PROTOCOL_VERSION, settings: this.pendingSettings });
         this.pendingSettings = null;
+        this.markReady();
         return;
       case 'paramsChanged':
         this.panel.title = `Embedding Explorer: ${message.settings.primary.preset}`;
@@ -225,6 +237,7 @@ export class ExplorerPanel {
     this.disposed = true;
     if (ExplorerPanel.current === this) ExplorerPanel.current = undefined;
     this.panel.dispose();
+    this.postEmitter.dispose();
     while (this.disposables.length > 0) this.disposables.pop()?.dispose();
   }
 }

@@ -24,6 +24,9 @@ export interface ShellOptions {
  * - `img-src ${cspSource} data: blob:`: plotly draws heatmaps as data: images, and toImage (PNG/SVG export) loads the
  *   SVG it renders as an image.
  * - `font-src ${cspSource}`: the theme's fonts.
+ * - `worker-src blob:`: the engine's CPU backend runs in a Web Worker so the panel stays responsive while it computes
+ *   (issue 3). Its script is bundled into explorer.js as text and started from a blob: URL made by that nonce'd
+ *   script: a worker loaded from the resource origin would be cross-origin to the webview. Nothing else can start one.
  */
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {
   return [
@@ -32,6 +35,7 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
     `style-src ${cspSource} 'unsafe-inline'`,
     `img-src ${cspSource} data: blob:`,
     `font-src ${cspSource}`,
+    'worker-src blob:',
   ].join('; ');
 }
 

@@ -17,9 +17,9 @@ export function registerExplorer(context: vscode.ExtensionContext, log: vscode.L
     vscode.window.onDidChangeActiveTextEditor((editor) => {
       if (editor) lastEditor = editor;
     }),
-    vscode.commands.registerCommand(ExplorerPanel.openCommand, (arg?: unknown) => {
-      ExplorerPanel.createOrShow(host, settingsFromArgument(arg));
-    }),
+    // Returns the panel: executeCommand hands it, unserialised, to callers in this extension host (the suite awaits
+    // its `ready` handshake); a command from the palette ignores it.
+    vscode.commands.registerCommand(ExplorerPanel.openCommand, (arg?: unknown) => ExplorerPanel.createOrShow(host, settingsFromArgument(arg))),
     vscode.window.registerWebviewPanelSerializer(ExplorerPanel.viewType, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
         ExplorerPanel.revive(panel, host, state);

@@ -4,22 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-
-/** `${publisher}.${name}` from package.json. */
-const EXTENSION_ID = 'timestep-lens.timestep-lens';
+import { EXTENSION_ID, waitFor } from './helpers';
 
 /** The part of package.json these tests read. */
 interface Manifest {
   contributes: { commands: { command: string; title: string }[] };
-}
-
-/** Polls `condition` until it holds; workbench state (active editor, ...) follows commands by an event or two. */
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) assert.fail(`timed out after ${timeoutMs} ms waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe('Timestep Lens in VS Code', () => {

@@ -90,6 +90,8 @@ export async function startCodeServer(options = {}) {
         'security.workspace.trust.enabled': false,
         'window.restoreWindows': 'none',
         'chat.disableAIFeatures': true,
+        // Without the chat view (off above) a fresh 1.139 profile still opens an empty secondary side bar.
+        'workbench.secondarySideBar.defaultVisibility': 'hidden',
       },
       null,
       2,

@@ -10,7 +10,8 @@ import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { admFrequencies, embed, validate } from '../../src/core/index';
 import { isExplorerSettings, type ExplorerSettings } from '../../src/protocol/explorerProtocol';
-import { BUNDLE, RESULTS, buildOnce, launchBrowser, openExplorer, plotData, posted, settle, startServer } from './harness';
+import { colorLut, indexSpans, lutIndex, rasterImage } from '../../webview/plots/raster';
+import { BUNDLE, RESULTS, buildOnce, hoverRaster, launchBrowser, openExplorer, plotData, posted, rasterDrawn, settle, startServer, type DrawnRaster } from './harness';
 
 /** A small configuration every exactness check uses: ADM at width 64, t = 0..99, a 10-step overlay. */
 const SMALL: ExplorerSettings = {
@@ -29,7 +30,6 @@ const SMALL: ExplorerSettings = {
 const T_SMALL = Array.from({ length: 100 }, (_, t) => t);
 const E_SMALL = embed({ preset: 'adm', timesteps: T_SMALL, params: { dim: 64 } });
 
-type Heatmap = { x: number[]; y: number[]; z: number[][] };
 type Line = { x: number[]; y: (number | null)[]; name?: string; customdata?: number[] };
 
 const row = (t: number): Float32Array => E_SMALL.data.subarray(t * 64, (t + 1) * 64);
@@ -79,11 +79,22 @@ describe('Embedding Explorer webview (headless Chromium)', function () {
 
   it('draws every view with the values the core computes', async () => {
     const { page, errors } = await open({ init: SMALL, theme: 'dark' });
-    // Heatmap: every drawn cell is the exact E value at its (t, dim).
-    const [heat] = await plotData<Heatmap>(page, 'plot-heatmap');
-    assert.ok(heat && heat.z.length > 0);
-    heat.z.forEach((line, j) => line.forEach((v, i) => assert.equal(v, E_SMALL.data[heat.x[i]! * 64 + heat.y[j]!], `heatmap t=${heat.x[i]} dim=${heat.y[j]}`)));
-    assert.equal(heat.x.length, 100, 'all 100 steps fit the plot width');
+    // The CPU backend ran in its worker (started from a blob: URL under the panel's CSP), not on the UI thread.
+    assert.equal(page.workers().length, 1, 'one CPU worker');
+    assert.ok(!(await page.textContent('#warnings'))?.includes('UI thread'), 'no fallback to the UI thread');
+    // Heatmap: the image is drawn from exactly the core's E (every pixel), and hover reads the exact value.
+    const heat = await rasterDrawn(page, 'plot-heatmap');
+    assert.deepEqual([heat.rows, heat.cols], [100, 64]);
+    assert.deepEqual(heat.matrix, E_SMALL.data);
+    checkPixels(heat, 'heatmap');
+    // Rows are t = 0..99 left to right, dims 0..63 top to bottom: the pointer over a cell's centre names that cell.
+    for (const [t, dim] of [[0, 0], [50, 31], [93, 52], [99, 63]] as const) {
+      const hover = (await hoverRaster(page, 'plot-heatmap', (t + 0.5) / 100, (dim + 0.5) / 64))!;
+      assert.ok(hover, `a tooltip over t=${t}, dim=${dim}`);
+      assert.deepEqual([hover.row, hover.col], [t, dim]);
+      assert.equal(hover.value, E_SMALL.data[t * 64 + dim]);
+      assert.match(hover.text, new RegExp(`^t=${t}dim=${dim}value=`));
+    }
     // Curves: the chosen dims, exactly; the overlay marks the leading-spaced steps 90, 80, ..., 0.
     const curves = await plotData<Line>(page, 'plot-curves');
     for (const dim of SMALL.dims) {
@@ -93,14 +104,16 @@ describe('Embedding Explorer webview (headless Chromium)', function () {
     const marks = curves.find((c) => c.name === 'dim 0 at sampling steps')!;
     assert.deepEqual(marks.x, [90, 80, 70, 60, 50, 40, 30, 20, 10, 0]);
     // Cosine similarity.
-    const [sim] = await plotData<Heatmap>(page, 'plot-similarity');
-    sim!.z.forEach((line, a) =>
-      line.forEach((v, b) => {
-        const ra = row(sim!.x[a]!);
-        const rb = row(sim!.y[b]!);
-        assert.ok(Math.abs(v - dot(ra, rb) / Math.sqrt(dot(ra, ra) * dot(rb, rb))) < 1e-6);
-      }),
-    );
+    const sim = await rasterDrawn(page, 'plot-similarity');
+    assert.deepEqual([sim.rows, sim.cols], [100, 100]);
+    for (let a = 0; a < 100; a++)
+      for (let b = 0; b < 100; b++) {
+        const cosine = dot(row(a), row(b)) / Math.sqrt(dot(row(a), row(a)) * dot(row(b), row(b)));
+        assert.ok(Math.abs(sim.matrix[a * 100 + b]! - cosine) < 1e-6, `similarity ${a}, ${b}`);
+      }
+    checkPixels(sim, 'similarity');
+    const simHover = (await hoverRaster(page, 'plot-similarity', 0.25, 0.75))!;
+    assert.equal(simHover.value, sim.matrix[simHover.row * 100 + simHover.col]);
     // Adjacent and nearest distances.
     const lines = await plotData<Line>(page, 'plot-distances');
     const adjacent = lines.find((l) => l.name?.includes('adjacent'))!;
@@ -112,10 +125,20 @@ describe('Embedding Explorer webview (headless Chromium)', function () {
       assert.ok(Math.abs(v! - best) < 1e-5, `nearest ${t}: ${v} vs ${best}`);
     });
     // Period and range per dim: period 2π/f of the ADM frequencies (cos|sin), range = max − min of each column.
-    const [period, range] = await plotData<Line>(page, 'plot-spectrum');
+    // One marker trace per kind of column (period, nearly constant, aliased): together they hold every dim once.
+    const spectrumTraces = await plotData<Line>(page, 'plot-spectrum');
     const freqs = admFrequencies(32, 10000);
-    period!.y.forEach((p, c) => assert.ok(Math.abs(p! - (2 * Math.PI) / freqs[c % 32]!) <= 1e-9 * p!, `period ${c}`));
-    range!.y.forEach((r, c) => {
+    const periodDims: number[] = [];
+    for (const trace of spectrumTraces.filter((t) => t.name?.startsWith('period')))
+      trace.y.forEach((p, k) => {
+        const c = trace.x[k]!;
+        periodDims.push(c);
+        assert.ok(Math.abs(p! - (2 * Math.PI) / freqs[c % 32]!) <= 1e-9 * p!, `period ${c}`);
+      });
+    assert.deepEqual(periodDims.sort((a, b) => a - b), T_SMALL.slice(0, 64));
+    const range = spectrumTraces.find((t) => t.name === 'range of values over the shown steps')!;
+    assert.deepEqual(range.x, T_SMALL.slice(0, 64));
+    range.y.forEach((r, c) => {
       const column = T_SMALL.map((t) => E_SMALL.data[t * 64 + c]!);
       assert.ok(Math.abs(r! - (Math.max(...column) - Math.min(...column))) < 1e-6, `range ${c}`);
     });
@@ -151,7 +174,7 @@ describe('Embedding Explorer webview (headless Chromium)', function () {
 
   it('shows an invalid value inline with the core message and keeps the last plots', async () => {
     const { page } = await open({ init: { ...SMALL, primary: { preset: 'diffusers', params: { embedding_dim: 64 }, transform: 'discrete', dtype: 'float32' } } });
-    const before = await plotData<Heatmap>(page, 'plot-heatmap');
+    const before = await rasterDrawn(page, 'plot-heatmap');
     await page.fill('section[data-side=primary] input[data-param=max_period]', '-5');
     await settle(page);
     const expected = validate({ preset: 'diffusers', timesteps: [0], params: { embedding_dim: 64, max_period: -5 } })[0]!.message;
@@ -159,7 +182,7 @@ describe('Embedding Explorer webview (headless Chromium)', function () {
     assert.equal(await problem.textContent(), expected);
     assert.ok(await problem.isVisible());
     assert.ok(await page.locator('#stale').isVisible());
-    assert.deepEqual(await plotData<Heatmap>(page, 'plot-heatmap'), before);
+    assert.deepEqual(await rasterDrawn(page, 'plot-heatmap'), before);
     // Text that is not a number at all gets its own message, and the plots still stay.
     await page.fill('section[data-side=primary] input[data-param=embedding_dim]', 'abc');
     assert.equal(await page.locator('[data-problem="primary:embedding_dim"]').textContent(), "embedding_dim must be a number (got 'abc')");
@@ -168,8 +191,7 @@ describe('Embedding Explorer webview (headless Chromium)', function () {
     await page.fill('section[data-side=primary] input[data-param=max_period]', '10000');
     await settle(page);
     assert.ok(!(await page.locator('#stale').isVisible()));
-    const [heat] = await plotData<Heatmap>(page, 'plot-heatmap');
-    assert.equal(Math.max(...heat!.y), 31);
+    assert.equal((await rasterDrawn(page, 'plot-heatmap')).cols, 32);
   });
 
   it('says diffusers (flip_sin_to_cos=True, downscale_freq_shift=0) and ADM are identical in float32', async () => {
@@ -199,10 +221,15 @@ describe('Embedding Explorer webview (headless Chromium)', function () {
       "DiT and diffusers' DiT port differ by up to 1.98: a checkpoint trained with one will not work with the other",
     );
     // The difference heatmap holds exact differences.
-    const [diff] = await plotData<Heatmap>(page, 'plot-difference');
+    // The difference image: exact differences behind it, the largest-magnitude one per pixel drawn, exact on hover.
+    const diff = await rasterDrawn(page, 'plot-difference');
     const a = embed({ preset: 'adm', timesteps: Array.from({ length: 1000 }, (_, t) => t), params: { dim: 256 } }).data;
     const b = embed({ preset: 'diffusers', timesteps: Array.from({ length: 1000 }, (_, t) => t), params: { embedding_dim: 256, flip_sin_to_cos: true, downscale_freq_shift: 1 } }).data;
-    diff!.z.forEach((line, j) => line.forEach((v, i) => assert.equal(v, Math.fround(a[diff!.x[i]! * 256 + diff!.y[j]!]! - b[diff!.x[i]! * 256 + diff!.y[j]!]!))));
+    assert.equal(diff.aggregate, 'maxabs');
+    assert.deepEqual(diff.matrix, Float32Array.from(a, (v, k) => Math.fround(v - b[k]!)));
+    checkPixels(diff, 'difference');
+    const diffHover = (await hoverRaster(page, 'plot-difference', 0.6, 0.3))!;
+    assert.equal(diffHover.value, Math.fround(a[diffHover.row * 256 + diffHover.col]! - b[diffHover.row * 256 + diffHover.col]!));
     await page.screenshot({ path: resolve(RESULTS, 'explorer-compare-light.png'), fullPage: false });
   });
 
@@ -253,8 +280,7 @@ describe('Embedding Explorer webview (headless Chromium)', function () {
     // A reloaded panel: getState returns the saved state, the host's init carries nothing.
     const { page: restored } = await open({ init: null, state: last });
     assert.equal(await restored.inputValue('input[data-field="global:numTimesteps"]'), '50');
-    const [heat] = await plotData<Heatmap>(restored, 'plot-heatmap');
-    assert.equal(heat!.x.length, 50);
+    assert.equal((await rasterDrawn(restored, 'plot-heatmap')).rows, 50);
     const first = (await posted(restored))[0]!;
     assert.deepEqual(first, { type: 'ready', protocolVersion: 1 });
   });
@@ -295,6 +321,18 @@ describe('Embedding Explorer webview (headless Chromium)', function () {
         const status = await page.locator('#status').evaluate((el) => ({ compute: Number(el.dataset['computeMs']), render: Number(el.dataset['renderMs']) }));
         samples.push({ total, ...status });
       }
+      // 1000 steps on a plot a few hundred pixels wide: the curves are decimated, and what is drawn is still exact.
+      const flipped = runs % 2 === 1;
+      const full = embed({ preset: 'diffusers', timesteps: Array.from({ length: 1000 }, (_, t) => t), params: { embedding_dim: 1024, flip_sin_to_cos: flipped } }).data;
+      // (The CPU backend is bit-identical to the core; WebGPU's own tests bound its difference.)
+      for (const curve of backend === 'cpu' ? (await plotData<Line>(page, 'plot-curves')).filter((c) => c.name?.startsWith('dim ')) : []) {
+        const dim = Number(curve.name!.slice(4));
+        const column = Array.from({ length: 1000 }, (_, t) => full[t * 1024 + dim]!);
+        assert.ok(curve.x.length < 1000, `${curve.name} is decimated (${curve.x.length} points)`);
+        curve.x.forEach((t, k) => assert.equal(curve.y[k], column[t]!, `${curve.name} at t=${t}`));
+        assert.equal(Math.max(...(curve.y as number[])), Math.max(...column), `${curve.name} keeps its maximum`);
+        assert.equal(Math.min(...(curve.y as number[])), Math.min(...column), `${curve.name} keeps its minimum`);
+      }
       const median = (key: 'total' | 'compute' | 'render'): number => samples.map((s) => s[key]).sort((a, b) => a - b)[Math.floor(runs / 2)]!;
       const views = JSON.parse((await page.evaluate(() => document.body.dataset['renderTimes'])) ?? '{}');
       return { total: median('total'), compute: median('compute'), render: median('render'), status: (await page.textContent('#status'))!, views };
@@ -311,6 +349,28 @@ describe('Embedding Explorer webview (headless Chromium)', function () {
     assert.ok(cpu.total < 10_000, `a CPU update took ${cpu.total} ms`);
   });
 });
+
+/**
+ * The canvas of a raster view holds exactly the image of its matrix: recomputed here with the same mapping functions,
+ * byte for byte. Where each pixel shows one cell (no more cells than pixels), each sampled pixel is also checked
+ * directly: the cell under its centre, that cell's exact value, its colour.
+ */
+function checkPixels(drawn: DrawnRaster, name: string): void {
+  const lut = colorLut(drawn.colorscale);
+  const spans = indexSpans(drawn.x, drawn.y, drawn.xRange, drawn.yRange);
+  const expected = rasterImage(drawn.matrix, drawn.rows, drawn.cols, drawn.aggregate, spans, drawn.width, drawn.height, lut, drawn.zmin, drawn.zmax);
+  assert.equal(drawn.pixels.length, drawn.width * drawn.height * 4);
+  assert.ok(Buffer.from(expected.buffer).equals(Buffer.from(drawn.pixels)), `${name}: the canvas differs from the image of its matrix`);
+  if (drawn.rows > drawn.width || drawn.cols > drawn.height) return;
+  for (let i = 0; i < drawn.width; i += 7)
+    for (let j = 0; j < drawn.height; j += 5) {
+      const r = Math.round(spans.x[0] + ((i + 0.5) / drawn.width) * (spans.x[1] - spans.x[0]));
+      const c = Math.round(spans.y[0] + ((j + 0.5) / drawn.height) * (spans.y[1] - spans.y[0]));
+      const k = lutIndex(drawn.matrix[r * drawn.cols + c]!, drawn.zmin, drawn.zmax);
+      const o = (j * drawn.width + i) * 4;
+      assert.deepEqual([...drawn.pixels.subarray(o, o + 4)], [lut[k * 3], lut[k * 3 + 1], lut[k * 3 + 2], 255], `${name} pixel ${i}, ${j} (cell ${r}, ${c})`);
+    }
+}
 
 /** Parses a NumPy .npy v1 file: header dict and little-endian float32 data. */
 function parseNpy(bytes: Buffer): { descr: string; shape: number[]; data: Float32Array } {

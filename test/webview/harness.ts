@@ -203,3 +203,67 @@ export function plotData<T = Record<string, unknown>>(page: Page, id: string): P
 export function posted(page: Page): Promise<{ type: string; [key: string]: unknown }[]> {
   return page.evaluate(() => (window as unknown as { __posted: { type: string }[] }).__posted);
 }
+
+/** A heatmap as drawn (webview/plots/rasterView.ts): the matrix behind it, how it is mapped, and the canvas pixels. */
+export interface DrawnRaster {
+  readonly rows: number;
+  readonly cols: number;
+  readonly aggregate: 'mean' | 'maxabs';
+  readonly zmin: number;
+  readonly zmax: number;
+  readonly colorscale: [number, string][];
+  readonly x: { origin: number; step: number };
+  readonly y: { origin: number; step: number };
+  readonly xRange: [number, number];
+  readonly yRange: [number, number];
+  /** The exact float32 matrix the view holds (what hover reads). */
+  readonly matrix: Float32Array;
+  readonly width: number;
+  readonly height: number;
+  /** The canvas's RGBA bytes. */
+  readonly pixels: Uint8Array;
+  /** The plot area in CSS pixels, relative to the plot element. */
+  readonly area: { l: number; t: number; w: number; h: number };
+}
+
+const fromBase64 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'base64'));
+
+/** Reads a raster view's state and canvas pixels out of the page (arrays travel as base64 bytes). */
+export async function rasterDrawn(page: Page, id: string): Promise<DrawnRaster> {
+  const raw = await page.evaluate((plotId) => {
+    type State = { spec: Record<string, unknown> & { matrix: Float32Array }; xRange: number[]; yRange: number[]; canvas: HTMLCanvasElement };
+    const el = document.getElementById(plotId) as HTMLElement & { __raster?: State; _fullLayout: { _size: unknown } };
+    const state = el.__raster!;
+    const { canvas, spec } = state;
+    const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    // Both arrays as base64 (no named helper here: tsx's __name wrapper does not exist in the page).
+    const [matrix, image] = [new Uint8Array(spec.matrix.buffer, spec.matrix.byteOffset, spec.matrix.byteLength), new Uint8Array(pixels.buffer)].map((bytes) => {
+      let text = '';
+      for (let k = 0; k < bytes.length; k += 0x8000) text += String.fromCharCode(...bytes.subarray(k, k + 0x8000));
+      return btoa(text);
+    });
+    return {
+      rows: spec['rows'], cols: spec['cols'], aggregate: spec['aggregate'], zmin: spec['zmin'], zmax: spec['zmax'], colorscale: spec['colorscale'],
+      x: spec['x'], y: spec['y'], xRange: state.xRange, yRange: state.yRange,
+      matrix, width: canvas.width, height: canvas.height, pixels: image, area: el._fullLayout._size,
+    };
+  }, id);
+  const matrixBytes = fromBase64(raw.matrix as string);
+  return {
+    ...(raw as unknown as DrawnRaster),
+    matrix: new Float32Array(matrixBytes.buffer, matrixBytes.byteOffset, matrixBytes.byteLength / 4),
+    pixels: fromBase64(raw.pixels as string),
+  };
+}
+
+/** Moves the mouse to a point of a raster view's plot area (fractions from its top-left) and reads the tooltip. */
+export async function hoverRaster(page: Page, id: string, fx: number, fy: number): Promise<{ row: number; col: number; value: number; text: string } | undefined> {
+  await page.locator(`#${id}`).scrollIntoViewIfNeeded();
+  const box = (await page.locator(`#${id}`).boundingBox())!;
+  const area = await page.evaluate((plotId) => (document.getElementById(plotId) as unknown as { _fullLayout: { _size: { l: number; t: number; w: number; h: number } } })._fullLayout._size, id);
+  await page.mouse.move(box.x + area.l + fx * area.w, box.y + area.t + fy * area.h);
+  const tip = page.locator(`figure[data-view=${id}] .raster-tip`);
+  if (!(await tip.isVisible())) return undefined;
+  const data = await tip.evaluate((el) => ({ ...(el as HTMLElement).dataset, text: el.textContent ?? '' }));
+  return { row: Number(data['row']), col: Number(data['col']), value: Number(data['value']), text: data.text };
+}

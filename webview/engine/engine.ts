@@ -9,6 +9,7 @@ import type { EmbedRequest } from '../../src/core/types';
 import { spectrumFromStats } from './analysis';
 import { selectBackend, type BackendOutput, type ComputeBackend, type SelectOptions } from './backend';
 import { CpuBackend } from './cpu/cpuBackend';
+import { WorkerCpuBackend } from './cpu/workerBackend';
 import type { Analyses, BackendKind, ComputeResult, Engine } from './types';
 import { DeviceLostError } from './webgpu/device';
 import { WebGpuBackend } from './webgpu/webgpuBackend';
@@ -17,6 +18,11 @@ import { WebGpuBackend } from './webgpu/webgpuBackend';
 export interface EngineOptions extends SelectOptions {
   /** `'cpu'` skips WebGPU entirely (same as `force: 'cpu'`). */
   readonly backend?: 'cpu' | 'webgpu' | 'auto';
+  /**
+   * Starts a worker running cpu/worker.ts (the webview passes one that loads the inlined worker bundle from a blob:
+   * URL). With it the CPU backend computes off the calling thread; without it (Node) inline.
+   */
+  readonly cpuWorker?: () => Worker;
 }
 
 const now = (): number => (globalThis.performance ? globalThis.performance.now() : Date.now());
@@ -25,10 +31,14 @@ class EngineImpl implements Engine {
   backend: BackendKind;
   reason: string;
   private active: ComputeBackend;
-  private readonly cpu = new CpuBackend();
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(active: ComputeBackend, reason: string) {
+  constructor(
+    active: ComputeBackend,
+    reason: string,
+    /** Where a lost device's work goes: the engine's CPU backend (in its worker when there is one). */
+    private readonly cpu: ComputeBackend,
+  ) {
     this.active = active;
     this.backend = active.kind;
     this.reason = reason;
@@ -88,16 +98,30 @@ class EngineImpl implements Engine {
 
   dispose(): void {
     this.active.dispose();
+    if (this.cpu !== this.active) this.cpu.dispose();
   }
+}
+
+/** A backend created on its first use (the CPU fallback of a WebGPU engine, needed only if the device is lost). */
+function lazyBackend(create: () => ComputeBackend): ComputeBackend {
+  let backend: ComputeBackend | undefined;
+  return {
+    kind: 'cpu',
+    run: (plan, analyses, timings) => (backend ??= create()).run(plan, analyses, timings),
+    dispose: () => backend?.dispose(),
+  };
 }
 
 /** Creates an engine: `createEngine({ gpu })`, `createEngine({ gpu, force: 'webgpu' })` or `createEngine({ backend: 'cpu' })`. */
 export async function createEngine(options: EngineOptions = {}): Promise<Engine & { loseDeviceForTesting(): void }> {
   const force = options.backend === 'cpu' ? 'cpu' : (options.force ?? (options.backend === 'webgpu' ? 'webgpu' : 'auto'));
   const selection = await selectBackend({ ...options, force });
+  // The CPU backend is made only when it runs (a worker costs a thread and its startup).
+  const cpu = (): ComputeBackend => (options.cpuWorker ? new WorkerCpuBackend(options.cpuWorker) : new CpuBackend());
   if (selection.kind === 'webgpu' && selection.device) {
     const maxChunkBytes = Math.min(options.maxChunkBytes ?? Infinity, selection.device.limits.maxStorageBufferBindingSize);
-    return new EngineImpl(new WebGpuBackend(selection.device, maxChunkBytes), selection.reason);
+    return new EngineImpl(new WebGpuBackend(selection.device, maxChunkBytes), selection.reason, lazyBackend(cpu));
   }
-  return new EngineImpl(new CpuBackend(), selection.reason);
+  const backend = cpu();
+  return new EngineImpl(backend, selection.reason, backend);
 }

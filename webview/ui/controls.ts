@@ -85,6 +85,18 @@ function option(value: string, label: string, selected: boolean): HTMLOptionElem
   return node;
 }
 
+/**
+ * A convention's name short enough for the control column: the label up to a ` / ` alias, without a trailing
+ * parenthetical (any parenthetical when still long), and without a trailing `.method` when still long
+ * (`fairseq SinusoidalPositionalEmbedding`). The longest is 42 characters; the column fits ~46 at 12 px.
+ */
+export function shortLabel(label: string): string {
+  let text = label.split(' / ')[0]!.replace(/\s*\([^)]*\)$/, '');
+  if (text.length > 36) text = text.replace(/\s*\([^)]*\)/g, '');
+  if (text.length > 36 && /\.\w+$/.test(text)) text = text.replace(/\.\w+$/, '');
+  return text;
+}
+
 /** Text of a parameter value in an input box (Python spelling for None). */
 function valueText(value: ParamValue | undefined): string {
   if (value === null || value === undefined) return '';
@@ -165,7 +177,7 @@ export class Controls {
     );
   }
 
-  private field(key: string, label: string, control: HTMLElement, hint?: string): HTMLElement {
+  private field(key: string, label: string, control: HTMLElement, ...hints: string[]): HTMLElement {
     const id = `f-${key.replace(/[^\w-]/g, '_')}`;
     control.id = id;
     return h(
@@ -173,7 +185,7 @@ export class Controls {
       { class: 'field' },
       h('label', { for: id }, label),
       control,
-      hint ? h('div', { class: 'hint' }, hint) : null,
+      ...hints.map((hint) => h('div', { class: 'hint' }, hint)),
       h('div', { class: 'problem', 'data-problem': key, role: 'alert', hidden: true }),
     );
   }
@@ -191,7 +203,13 @@ export class Controls {
     const presetSelect = h('select', { 'data-field': 'preset' }) as HTMLSelectElement;
     for (const family of [...new Set(PRESETS.map((p) => p.family))]) {
       const group = h('optgroup', { label: FAMILY_LABELS[family] });
-      for (const p of PRESETS.filter((q) => q.family === family)) group.append(option(p.id, p.label, p.id === settings.preset));
+      for (const p of PRESETS.filter((q) => q.family === family)) {
+        // The closed select shows a name that fits the column; the full label is the option's tooltip and the line
+        // under the select.
+        const node = option(p.id, shortLabel(p.label), p.id === settings.preset);
+        node.title = p.label;
+        group.append(node);
+      }
       presetSelect.append(group);
     }
     presetSelect.addEventListener('change', () => {
@@ -227,7 +245,7 @@ export class Controls {
       { class: 'side', 'data-side': side },
       h('h2', {}, title),
       this.field(`${side}:model`, 'Model', model),
-      this.field(`${side}:preset`, 'Convention', presetSelect, `Used by: ${preset.usedBy}`),
+      this.field(`${side}:preset`, 'Convention', presetSelect, preset.label, `Used by: ${preset.usedBy}`),
       h('div', { class: 'params' }, ...params),
       this.field(`${side}:transform`, 'Input transform', transform),
       this.field(`${side}:dtype`, 'Input precision', dtype),

@@ -18,6 +18,8 @@ import {
   toeplitzSimilarity,
 } from './analysis';
 import { embedOnCpu } from './embedding';
+import { gramPca, type PcaCache } from './gramPca';
+import { toeplitzMultiplier } from './toeplitzOperator';
 
 const now = (): number => (globalThis.performance ? globalThis.performance.now() : Date.now());
 
@@ -28,7 +30,13 @@ export function checkPairwise(name: string, rows: number): void {
 }
 
 /** Runs the analyses on an embedding that is already computed (also used by the WebGPU backend for oversized E). */
-export async function cpuAnalyses(plan: EmbeddingPlan, data: Float32Array, analyses: Analyses, timings: Record<string, number>): Promise<Omit<BackendOutput, 'data' | 'notes'>> {
+export async function cpuAnalyses(
+  plan: EmbeddingPlan,
+  data: Float32Array,
+  analyses: Analyses,
+  timings: Record<string, number>,
+  cache: PcaCache = {},
+): Promise<Omit<BackendOutput, 'data' | 'notes'>> {
   const [n, m] = plan.shape;
   const out: { -readonly [K in keyof BackendOutput]?: BackendOutput[K] } = {};
   let t = now();
@@ -37,7 +45,7 @@ export async function cpuAnalyses(plan: EmbeddingPlan, data: Float32Array, analy
     timings[stage] = (timings[stage] ?? 0) + next - t;
     t = next;
   };
-  let toeplitz: ReturnType<typeof toeplitzSimilarity>;
+  let toeplitz: ReturnType<typeof toeplitzSimilarity> | undefined;
   let exactGram: Float64Array | undefined;
   if (analyses.similarity || analyses.nearest) {
     checkPairwise(analyses.similarity ? 'similarity' : 'nearest', n);
@@ -74,7 +82,13 @@ export async function cpuAnalyses(plan: EmbeddingPlan, data: Float32Array, analy
     if (analyses.spectrum) out.columnStats = stats;
     lap('spectrum');
     if (analyses.pca) {
-      out.pca = await pcaTopTwo(n, m, stats.mean, stats.totalVariance, cpuPcaProducts(data, n, m, stats.mean));
+      const products = { ...cpuPcaProducts(data, n, m, stats.mean), data };
+      // Through the Gram when it is cheap (gramPca.ts); otherwise subspace iteration on the products with E.
+      if (n >= 3 && n <= GRAM_PCA_MAX_ROWS && toeplitz === undefined && !exactGram) toeplitz = toeplitzSimilarity(plan, rowNorms(data, n, m));
+      const mulGram = n >= 3 && n <= GRAM_PCA_MAX_ROWS ? gramMultiplier(plan, toeplitz, exactGram, n) : undefined;
+      out.pca = mulGram
+        ? await gramPca(n, m, stats.mean, stats.totalVariance, mulGram, products, cache)
+        : await pcaTopTwo(n, m, stats.mean, stats.totalVariance, products);
       lap('pca');
     }
   }
@@ -88,15 +102,77 @@ export async function cpuAnalyses(plan: EmbeddingPlan, data: Float32Array, analy
   return out;
 }
 
-/** The CPU backend. */
+/** Largest row count for the Gram-space PCA: its dense fallback holds an n × n float64 Gram (32 MiB at 2048). */
+const GRAM_PCA_MAX_ROWS = 4096;
+
+/** G·V for the Gram the analyses already have: Toeplitz (by FFT, plus x·xᵀ for a prepended input) or exact dense. */
+function gramMultiplier(
+  plan: EmbeddingPlan,
+  toeplitz: { lagDot: Float64Array } | undefined,
+  exactGram: Float64Array | undefined,
+  n: number,
+): ((v: Float64Array, p: number) => Float64Array) | undefined {
+  if (toeplitz) {
+    const mul = toeplitzMultiplier(toeplitz.lagDot);
+    if (!plan.prependInput) return mul;
+    const x = plan.inputs;
+    return (v, p) => {
+      const out = mul(v, p);
+      for (let j = 0; j < p; j++) {
+        let dot = 0;
+        for (let r = 0; r < n; r++) dot += x[r]! * v[r * p + j]!;
+        for (let r = 0; r < n; r++) out[r * p + j] += x[r]! * dot;
+      }
+      return out;
+    };
+  }
+  if (!exactGram) return undefined;
+  const g = exactGram;
+  return (v, p) => {
+    const out = new Float64Array(n * p);
+    for (let r = 0; r < n; r++)
+      for (let s = 0; s < n; s++) {
+        const grs = g[r * n + s]!;
+        for (let j = 0; j < p; j++) out[r * p + j] += grs * v[s * p + j]!;
+      }
+    return out;
+  };
+}
+
+/** Whether two plans produce the same E (every field the embedding reads). */
+function samePlan(a: EmbeddingPlan, b: EmbeddingPlan): boolean {
+  const equal = (x: ArrayLike<number>, y: ArrayLike<number>): boolean => {
+    if (x.length !== y.length) return false;
+    for (let k = 0; k < x.length; k++) if (!Object.is(x[k], y[k])) return false;
+    return true;
+  };
+  return (
+    a.rows === b.rows && a.inputColumns === b.inputColumns && a.half === b.half && a.layout === b.layout && a.rowWidth === b.rowWidth &&
+    a.prependInput === b.prependInput && a.zeroPadColumns === b.zeroPadColumns && a.outputDtype === b.outputDtype &&
+    equal(a.shape, b.shape) && equal(a.postScales, b.postScales) && equal(a.zeroRows, b.zeroRows) &&
+    equal(a.inputs, b.inputs) && equal(a.frequencies, b.frequencies)
+  );
+}
+
+/**
+ * The CPU backend. Keeps the last PCA basis, so the next request (a moved slider) starts from it, and the E of an
+ * embedding-only request, so the same plan's analyses right after it (the explorer asks for E first, to draw it while
+ * the analyses run) do not compute E again.
+ */
 export class CpuBackend implements ComputeBackend {
   readonly kind = 'cpu' as const;
+  private readonly cache: PcaCache = {};
+  private lastEmbedding: { plan: EmbeddingPlan; data: Float32Array } | undefined;
 
   async run(plan: EmbeddingPlan, analyses: Analyses, timings: Record<string, number>): Promise<BackendOutput> {
     const t = now();
-    const data = embedOnCpu(plan);
+    const reused = this.lastEmbedding && samePlan(this.lastEmbedding.plan, plan) ? this.lastEmbedding.data : undefined;
+    const data = reused ?? embedOnCpu(plan);
+    const embeddingOnly = !Object.values(analyses).some(Boolean);
+    // A copy, since a worker hands `data` itself to its caller; one use only.
+    this.lastEmbedding = embeddingOnly ? { plan, data: data.slice() } : undefined;
     timings['embedding'] = now() - t;
-    return { data, ...(await cpuAnalyses(plan, data, analyses, timings)), notes: [] };
+    return { data, ...(await cpuAnalyses(plan, data, analyses, timings, this.cache)), notes: [] };
   }
 
   dispose(): void {}

@@ -158,19 +158,63 @@ export class GpuDevice {
     this.checkAlive();
   }
 
-  /** Copies `bytes` of `source` (from `offset`) into a new Float32Array through a reused staging buffer. */
+  /**
+   * Copies `bytes` of `source` (from `offset`) into a new ArrayBuffer through a reused staging buffer. The copy is
+   * allocated and faulted in while the mapping is pending (overlapping the GPU), then filled with `set`.
+   */
   async read(label: string, source: GPUBuffer, bytes: number, offset = 0): Promise<ArrayBuffer> {
+    const mappedBytes = Math.ceil(bytes / 4) * 4;
     const staging = this.buffer(`${label}.staging`, bytes, USAGE.MAP_READ | USAGE.COPY_DST);
     await this.submit(`${label} readback`, (encoder) => encoder.copyBufferToBuffer(source, offset, staging, 0, bytes));
+    const mapped = staging.mapAsync(MAP_READ_MODE, 0, mappedBytes);
+    const copy = new ArrayBuffer(mappedBytes);
+    const pages = new Uint8Array(copy);
+    for (let k = 0; k < mappedBytes; k += 4096) pages[k] = 0;
     try {
-      await staging.mapAsync(MAP_READ_MODE, 0, Math.ceil(bytes / 4) * 4);
+      await mapped;
     } catch (error) {
       this.checkAlive();
       throw error;
     }
-    const copy = staging.getMappedRange(0, Math.ceil(bytes / 4) * 4).slice(0, bytes);
+    pages.set(new Uint8Array(staging.getMappedRange(0, mappedBytes)));
     staging.unmap();
-    return copy;
+    return bytes === mappedBytes ? copy : copy.slice(0, bytes);
+  }
+
+  /**
+   * Records `record`, then a copy of `count` floats of `source` to a staging buffer, in one submission, and reads them
+   * into `allocate()`'s array at `targetOffset`. The error scopes are popped, the mapping requested and `allocate` run
+   * before anything is awaited, so allocating (and faulting in) the result overlaps the GPU's work and the GPU
+   * process's round trips; the mapped range is copied with `set`, not `slice`d into a fresh buffer. A validation or
+   * out-of-memory error still becomes a thrown Error naming the stage.
+   */
+  async runAndRead(label: string, record: (encoder: GPUCommandEncoder) => void, source: GPUBuffer, count: number, allocate: () => Float32Array, targetOffset = 0): Promise<void> {
+    this.checkAlive();
+    const device = this.device;
+    const bytes = count * 4;
+    const staging = this.buffer(`${label}.staging`, bytes, USAGE.MAP_READ | USAGE.COPY_DST);
+    device.pushErrorScope('validation');
+    device.pushErrorScope('out-of-memory');
+    const encoder = device.createCommandEncoder({ label });
+    record(encoder);
+    encoder.copyBufferToBuffer(source, 0, staging, 0, bytes);
+    device.queue.submit([encoder.finish({ label })]);
+    const oom = device.popErrorScope();
+    const validation = device.popErrorScope();
+    const mapped = staging.mapAsync(MAP_READ_MODE, 0, bytes);
+    // A failed submission rejects the mapping too; the scope's error is the one worth reporting.
+    mapped.catch(() => undefined);
+    const target = allocate();
+    const error = (await validation) ?? (await oom);
+    if (error) throw new Error(`${label}: ${error.message}`);
+    try {
+      await mapped;
+    } catch (mapError) {
+      this.checkAlive();
+      throw mapError;
+    }
+    target.set(new Float32Array(staging.getMappedRange(0, bytes)), targetOffset);
+    staging.unmap();
   }
 
   /** Workgroup grid for `count` invocations of size `workgroupSize`: x up to the per-dimension limit, then y. */

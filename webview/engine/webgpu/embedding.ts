@@ -1,13 +1,15 @@
 /**
  * Owner of embedding.wgsl: uploads a plan's inputs and frequencies, dispatches one chunk of rows at a time (each chunk
  * under maxStorageBufferBindingSize and the workgroup grid), and either reads the chunks back or, when the whole
- * embedding fits one binding, keeps it on the GPU for the analyses.
+ * embedding fits one binding, keeps it on the GPU for the analyses. One invocation writes four sin/cos pairs, so
+ * a chunk needs rows × unitsPerRow invocations.
  */
 import type { EmbeddingPlan } from '../../../src/core/plan';
 import { USAGE, type GpuDevice } from './device';
 import embeddingWgsl from './embedding.wgsl';
 
-const WORKGROUP_SIZE = 256;
+/** 64 and 256 measured within noise of each other on SwiftShader (1000 × 1024, A/B in one process); 64 leaves more groups for small T. */
+const WORKGROUP_SIZE = 64;
 const LAYOUT_CODE = { 'sin-cos': 0, 'cos-sin': 1, interleaved: 2, repeat: 3 } as const;
 const DTYPE_CODE = { float32: 0, float16: 1, bfloat16: 2 } as const;
 
@@ -29,7 +31,13 @@ export function packEmbeddingParams(plan: EmbeddingPlan, chunkRows: number, rowO
   u32[12] = rowOffset;
   u32[13] = gridX;
   u32[14] = 0; // zeroMask: must stay 0 (see `pin` in the kernel)
+  u32[15] = unitsPerRow(plan);
   return buffer;
+}
+
+/** Invocations per row: one per four sin/cos pairs (at least one, which also writes the prefix and zero columns). */
+export function unitsPerRow(plan: EmbeddingPlan): number {
+  return Math.max(1, plan.layout === 'repeat' ? Math.ceil(plan.rowWidth / 2) : Math.ceil(plan.half / 4));
 }
 
 /** The embedding, computed chunk by chunk. `resident` is the GPU copy when one chunk held all of it. */
@@ -46,15 +54,32 @@ export function chunkRowsFor(plan: EmbeddingPlan, maxBindingBytes: number): numb
   return Math.min(rows, plan.rows);
 }
 
+/** A zeroed Float32Array whose pages are already faulted in (one write per 4 KiB page). */
+function prefaulted(length: number): Float32Array {
+  const array = new Float32Array(length);
+  for (let k = 0; k < length; k += 1024) array[k] = 0;
+  return array;
+}
+
 /** Computes E for `plan` on the GPU. */
 export async function embedOnGpu(gpu: GpuDevice, plan: EmbeddingPlan, maxChunkBytes: number): Promise<GpuEmbedding> {
-  const pipeline = await gpu.pipeline('embedding', embeddingWgsl, { WORKGROUP_SIZE });
-  const data = new Float32Array(plan.rows * plan.rowWidth);
-  if (data.length === 0) return { data };
+  const pipeline = await gpu.pipeline('embedding', embeddingWgsl, {
+    WORKGROUP_SIZE,
+    INPUT_COLUMNS: plan.inputColumns,
+    SCALE_COUNT: plan.postScales.length,
+    COLUMN_ORDER: LAYOUT_CODE[plan.layout],
+    PREPEND_INPUT: plan.prependInput ? 1 : 0,
+    OUTPUT_DTYPE: DTYPE_CODE[plan.outputDtype],
+  });
+  if (plan.rows * plan.rowWidth === 0) return { data: new Float32Array(0) };
   const inputs = gpu.upload('embedding.inputs', plan.inputs);
   const freqs = gpu.upload('embedding.freqs', plan.frequencies.length > 0 ? plan.frequencies : new Float32Array(1));
   const chunkRows = chunkRowsFor(plan, maxChunkBytes);
   const single = chunkRows >= plan.rows;
+  let data: Float32Array | undefined;
+  // Allocated and touched while the first chunk computes: a fresh multi-MiB array costs ~10 ms/MiB of page faults in
+  // a loaded Chromium renderer, which `slice()`-style readbacks pay after the GPU is done.
+  const allocate = (): Float32Array => (data ??= prefaulted(plan.rows * plan.rowWidth));
   const out = gpu.buffer(
     single ? 'embedding.resident' : 'embedding.chunk',
     chunkRows * plan.rowWidth * 4,
@@ -63,21 +88,26 @@ export async function embedOnGpu(gpu: GpuDevice, plan: EmbeddingPlan, maxChunkBy
   for (let start = 0; start < plan.rows; start += chunkRows) {
     const rows = Math.min(chunkRows, plan.rows - start);
     const count = rows * plan.rowWidth;
-    const [gx, gy] = gpu.grid(count, WORKGROUP_SIZE);
+    const [gx, gy] = gpu.grid(rows * unitsPerRow(plan), WORKGROUP_SIZE);
     const uniform = gpu.uniform('embedding.params', packEmbeddingParams(plan, rows, start, gx * WORKGROUP_SIZE));
     const bindGroup = gpu.bindGroup('embedding', pipeline, [uniform, inputs, freqs, out]);
-    await gpu.submit(`embedding rows ${start}..${start + rows - 1}`, (encoder) => {
-      const pass = encoder.beginComputePass({ label: 'embedding' });
-      pass.setPipeline(pipeline);
-      pass.setBindGroup(0, bindGroup);
-      pass.dispatchWorkgroups(gx, gy);
-      pass.end();
-      // fairseq's padding_idx rows are zero whatever the sinusoids say.
-      for (const r of plan.zeroRows)
-        if (r >= start && r < start + rows) encoder.clearBuffer(out, (r - start) * plan.rowWidth * 4, plan.rowWidth * 4);
-    });
-    const bytes = count * 4;
-    data.set(new Float32Array(await gpu.read('embedding', out, bytes)), start * plan.rowWidth);
+    await gpu.runAndRead(
+      `embedding rows ${start}..${start + rows - 1}`,
+      (encoder) => {
+        const pass = encoder.beginComputePass({ label: 'embedding' });
+        pass.setPipeline(pipeline);
+        pass.setBindGroup(0, bindGroup);
+        pass.dispatchWorkgroups(gx, gy);
+        pass.end();
+        // fairseq's padding_idx rows are zero whatever the sinusoids say.
+        for (const r of plan.zeroRows)
+          if (r >= start && r < start + rows) encoder.clearBuffer(out, (r - start) * plan.rowWidth * 4, plan.rowWidth * 4);
+      },
+      out,
+      count,
+      allocate,
+      start * plan.rowWidth,
+    );
   }
-  return single ? { data, resident: out } : { data };
+  return single ? { data: allocate(), resident: out } : { data: allocate() };
 }

@@ -3,38 +3,62 @@ import type { MlpWeights } from '../../../src/core/mlp';
 import { USAGE, type GpuDevice } from './device';
 import linearWgsl from './linear.wgsl';
 
-const TILE = 32;
+/** Output block per invocation (4 rows × 4 columns) and the workgroup shape (override constants WG_X, WG_Y). */
+const BLOCK = 4;
+const WG_X = 16;
+const WG_Y = 4;
 const ACT_CODE = { silu: 1, gelu: 2, mish: 3, relu: 4 } as const;
 
-/** out = act(x·Wᵀ + b) into the pooled buffer `role`. */
-async function linearLayer(gpu: GpuDevice, role: string, x: GPUBuffer, rows: number, inDim: number, w: GPUBuffer, b: GPUBuffer, outDim: number, act: number): Promise<GPUBuffer> {
-  const pipeline = await gpu.pipeline('linear', linearWgsl, { ACT: act });
-  const out = gpu.buffer(role, rows * outDim * 4, USAGE.STORAGE | USAGE.COPY_SRC);
-  const uniform = gpu.uniform(`${role}.params`, Uint32Array.of(rows, inDim, outDim, 0).buffer);
-  const bindGroup = gpu.bindGroup(role, pipeline, [uniform, x, w, b, out]);
-  const gx = Math.ceil(outDim / TILE);
-  const gy = Math.ceil(rows / TILE);
-  const maxGroups = gpu.limits.maxComputeWorkgroupsPerDimension;
-  if (gy > maxGroups) throw new Error(`mlp over ${rows} rows exceeds the workgroup grid (${maxGroups * TILE} rows)`);
-  await gpu.submit(role, (encoder) => {
-    const pass = encoder.beginComputePass({ label: role });
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, bindGroup);
-    pass.dispatchWorkgroups(gx, gy);
-    pass.end();
-  });
-  return out;
+/** W [outDim × inDim] with each row zero-padded to a whole number of vec4s, as linear.wgsl binds it. */
+function padRows(w: Float32Array, outDim: number, inDim: number): Float32Array {
+  const inDim4 = Math.ceil(inDim / 4);
+  if (inDim4 * 4 === inDim) return w;
+  const padded = new Float32Array(outDim * inDim4 * 4);
+  for (let o = 0; o < outDim; o++) padded.set(w.subarray(o * inDim, (o + 1) * inDim), o * inDim4 * 4);
+  return padded;
 }
 
-/** act(E·W1ᵀ + b1)·W2ᵀ + b2 for every row of E. */
+/** One layer's dispatch, prepared outside the encoder: out = act(x·Wᵀ + b) into the pooled buffer `role`. */
+interface Layer {
+  readonly out: GPUBuffer;
+  record(encoder: GPUCommandEncoder): void;
+}
+
+async function linearLayer(gpu: GpuDevice, role: string, x: GPUBuffer, rows: number, inDim: number, w: GPUBuffer, b: GPUBuffer, outDim: number, act: number): Promise<Layer> {
+  const pipeline = await gpu.pipeline('linear', linearWgsl, { ACT: act, WG_X, WG_Y });
+  const out = gpu.buffer(role, rows * outDim * 4, USAGE.STORAGE | USAGE.COPY_SRC);
+  // Params: rows @0, inDim @4, outDim @8, inDim4 @12 (linear.wgsl).
+  const uniform = gpu.uniform(`${role}.params`, Uint32Array.of(rows, inDim, outDim, Math.ceil(inDim / 4)).buffer);
+  const bindGroup = gpu.bindGroup(role, pipeline, [uniform, x, w, b, out]);
+  const gx = Math.ceil(outDim / (BLOCK * WG_X));
+  const gy = Math.ceil(rows / (BLOCK * WG_Y));
+  const maxGroups = gpu.limits.maxComputeWorkgroupsPerDimension;
+  if (gy > maxGroups) throw new Error(`mlp over ${rows} rows exceeds the workgroup grid (${maxGroups * BLOCK * WG_Y} rows)`);
+  return {
+    out,
+    record(encoder) {
+      const pass = encoder.beginComputePass({ label: role });
+      pass.setPipeline(pipeline);
+      pass.setBindGroup(0, bindGroup);
+      pass.dispatchWorkgroups(gx, gy);
+      pass.end();
+    },
+  };
+}
+
+/** act(E·W1ᵀ + b1)·W2ᵀ + b2 for every row of E: both layers in one submission, then one readback. */
 export async function mlpOnGpu(gpu: GpuDevice, e: GPUBuffer, rows: number, inDim: number, weights: MlpWeights): Promise<Float32Array> {
   const hidden = weights.b1.length;
   const outDim = weights.b2.length;
-  const w1 = gpu.upload('mlp.w1', weights.w1);
+  const w1 = gpu.upload('mlp.w1', padRows(weights.w1, hidden, inDim));
   const b1 = gpu.upload('mlp.b1', weights.b1);
-  const w2 = gpu.upload('mlp.w2', weights.w2);
+  const w2 = gpu.upload('mlp.w2', padRows(weights.w2, outDim, hidden));
   const b2 = gpu.upload('mlp.b2', weights.b2);
-  const h = await linearLayer(gpu, 'mlp.hidden', e, rows, inDim, w1, b1, hidden, ACT_CODE[weights.act]);
-  const y = await linearLayer(gpu, 'mlp.out', h, rows, hidden, w2, b2, outDim, 0);
-  return new Float32Array(await gpu.read('mlp', y, rows * outDim * 4));
+  const first = await linearLayer(gpu, 'mlp.hidden', e, rows, inDim, w1, b1, hidden, ACT_CODE[weights.act]);
+  const second = await linearLayer(gpu, 'mlp.out', first.out, rows, hidden, w2, b2, outDim, 0);
+  await gpu.submit('mlp', (encoder) => {
+    first.record(encoder);
+    second.record(encoder);
+  });
+  return new Float32Array(await gpu.read('mlp', second.out, rows * outDim * 4));
 }

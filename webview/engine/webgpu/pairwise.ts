@@ -7,7 +7,10 @@ import nearestWgsl from './nearest.wgsl';
 import pairwiseWgsl from './pairwise.wgsl';
 import rowsWgsl from './rows.wgsl';
 
-const TILE = 32;
+/** Output block per invocation (4 × 4) and the workgroup shape (override constants WG_X, WG_Y of pairwise.wgsl). */
+const BLOCK = 4;
+const WG_X = 16;
+const WG_Y = 4;
 const ROW_GROUP = 64;
 const STORAGE_RW = USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST;
 
@@ -36,9 +39,11 @@ async function rowPass(gpu: GpuDevice, e: GPUBuffer, n: number, m: number, mode:
 
 /** The n × n pairwise matrix (cosine similarity or squared distance) in a pooled buffer. */
 async function pairwise(gpu: GpuDevice, e: GPUBuffer, n: number, m: number, mode: 0 | 1, norms?: GPUBuffer): Promise<GPUBuffer> {
-  const pipeline = await gpu.pipeline('pairwise', pairwiseWgsl, { MODE: mode });
+  const pipeline = await gpu.pipeline('pairwise', pairwiseWgsl, { MODE: mode, WG_X, WG_Y });
   const out = gpu.buffer('pairwise.out', n * n * 4, STORAGE_RW);
-  const groups = Math.ceil(n / TILE);
+  const blocks = Math.ceil(n / BLOCK);
+  const [gx, gy] = [Math.ceil(blocks / WG_X), Math.ceil(blocks / WG_Y)];
+  if (gy > gpu.limits.maxComputeWorkgroupsPerDimension) throw new Error(`pairwise over ${n} rows exceeds the workgroup grid`);
   const uniform = gpu.uniform(`pairwise.params.${mode}`, words(n, m));
   // MODE 1 never reads norms, but the binding is statically used, so any storage buffer satisfies it.
   const normBuffer = norms ?? gpu.buffer('pairwise.nonorms', 16, USAGE.STORAGE);
@@ -47,7 +52,7 @@ async function pairwise(gpu: GpuDevice, e: GPUBuffer, n: number, m: number, mode
     const pass = encoder.beginComputePass({ label: 'pairwise' });
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);
-    pass.dispatchWorkgroups(groups, groups);
+    pass.dispatchWorkgroups(gx, gy);
     pass.end();
   });
   return out;
