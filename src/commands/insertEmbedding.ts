@@ -13,6 +13,7 @@
 import * as vscode from 'vscode';
 import {
   detectFramework,
+  fitToDocument,
   generateCode,
   getPreset,
   type Framework,
@@ -123,7 +124,7 @@ async function insertEmbedding(
   }
   // One snippet edit is one undo step. An empty selection is just the cursor, so this inserts there; a selection the
   // user made is replaced.
-  const inserted = await editor.insertSnippet(new vscode.SnippetString(code), editor.selection);
+  const inserted = await editor.insertSnippet(new vscode.SnippetString(fitAtSelection(editor, code)), editor.selection);
   if (!inserted) {
     log.warn(`insertSnippet refused the edit in ${editor.document.uri.toString()}`);
     void vscode.window.showErrorMessage(
@@ -134,6 +135,15 @@ async function insertEmbedding(
   log.info(`inserted ${describeInsert(saved)} into ${editor.document.uri.toString()}`);
   await context.globalState.update(LAST_INSERT_KEY, saved);
   await context.globalState.update(LAST_FRAMEWORK_KEY, saved.framework);
+}
+
+/** The code fitted to the text around the selection it replaces (see fitToDocument). */
+export function fitAtSelection(editor: vscode.TextEditor, code: string): string {
+  const document = editor.document;
+  const end = document.lineAt(document.lineCount - 1).range.end;
+  const before = document.getText(new vscode.Range(new vscode.Position(0, 0), editor.selection.start));
+  const after = document.getText(new vscode.Range(editor.selection.end, end));
+  return fitToDocument(code, document.getText(), before, after);
 }
 
 /** True for an argument meant as pre-filled settings: an object, but not the URI a menu passes. */

@@ -310,3 +310,4 @@ export function stepTitle(step: number, total: number | undefined, what: string)
 export function totalSteps(preset: Preset, form: CodeForm | undefined): number {
   return 4 + (form === 'injection' ? 1 : 0) + keyParams(preset).length;
 }
+

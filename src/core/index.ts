@@ -20,3 +20,4 @@ export { f32, toBfloat16, toFloat16, roundToDtype } from './float';
 export { seededNormal } from './seeded';
 export * from './codegen/types';
 export { generateCode, detectFramework } from './codegen/index';
+export { fitToDocument } from './codegen/fitToDocument';

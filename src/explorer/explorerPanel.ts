@@ -18,6 +18,7 @@ import {
 } from '../protocol/explorerProtocol';
 import { FRAMEWORK_LABELS, generateCode, validate, type EmbedRequest } from '../core/index';
 import { explorerHtml, makeNonce } from './html';
+import { fitAtSelection } from '../commands/insertEmbedding';
 
 /** Save-dialog filters per export kind. */
 const SAVE_FILTERS: Readonly<Record<SaveKind, Record<string, string[]>>> = {
@@ -192,6 +193,7 @@ export class ExplorerPanel {
       return { error: `The code could not be generated: ${error instanceof Error ? error.message : String(error)}` };
     }
     const selection = editor.selection;
+    text = fitAtSelection(editor, text);
     let inserted: boolean;
     if (vscode.window.visibleTextEditors.includes(editor)) {
       inserted = await editor.edit((builder) => builder.replace(selection, text));

@@ -150,7 +150,13 @@ async function paletteInsert({ page, ui, modelFile }) {
   await ui.save(modelFile);
   await page.screenshot({ path: join(RESULTS, 'palette-inserted.png') });
   const expected =
-    MODEL_PY + core.generateCode({ preset: 'flux', timesteps: [0], params: { dim: 64, max_period: 10000, time_factor: 1000 } }, 'pytorch', { form: 'module+mlp' });
+    MODEL_PY +
+    core.fitToDocument(
+      core.generateCode({ preset: 'flux', timesteps: [0], params: { dim: 64, max_period: 10000, time_factor: 1000 } }, 'pytorch', { form: 'module+mlp' }),
+      MODEL_PY,
+      MODEL_PY,
+      '',
+    );
   assert.equal(readFileSync(modelFile, 'utf8'), expected);
 }
 
@@ -195,7 +201,9 @@ async function explorerScenario({ page, ui, modelFile }) {
   });
   say(`message: ${await frame.locator('#message').textContent()}`);
   await ui.runCommand('File: Save All Files');
-  const expected = before + core.generateCode({ preset: request.preset, timesteps: [0], params: request.params, dtype: request.dtype }, request.framework, { form: request.form });
+  // The cursor sits at the end of the file; imports model.py already has are not repeated (core.fitToDocument).
+  const generated = core.generateCode({ preset: request.preset, timesteps: [0], params: request.params, dtype: request.dtype }, request.framework, { form: request.form });
+  const expected = before + core.fitToDocument(generated, before, before, '');
   await waitForFile(modelFile, expected);
   assert.equal(request.params.embedding_dim, 64);
   await page.screenshot({ path: join(RESULTS, 'explorer-inserted.png') });

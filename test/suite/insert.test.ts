@@ -1,5 +1,6 @@
 /**
- * "Insert Timestep Embedding…" in a real editor: the text that lands is exactly the core's generateCode output for the
+ * "Insert Timestep Embedding…" in a real editor: the text that lands is exactly the core's generateCode output (fitted
+ * by fitToDocument: imports the document has are not repeated, blank lines set it apart) for the
  * same request (tab stops expanded to their defaults), in a Python file and in a Jupyter notebook cell, as ONE undo
  * step, replacing only the selection the user made. The pickers are driven two ways: through the command's pre-filled
  * argument (src/commands/insertEmbedding.ts documents it), and through the real quick-pick flow, accepting each
@@ -9,7 +10,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { generateCode, getPreset, type CodeForm, type Framework, type Params, type PresetId } from '../../src/core';
+import { fitToDocument, generateCode, getPreset, type CodeForm, type Framework, type Params, type PresetId } from '../../src/core';
 import { buildInsert, keyParams, widthSpec, type InsertChoices } from '../../src/commands/insertFlow';
 import { activeExtension, closeAllWithoutSaving, scratchDir, sleep, waitFor, within } from './helpers';
 
@@ -70,7 +71,12 @@ describe('Insert Timestep Embedding in a real editor', function () {
     editor.selection = new vscode.Selection(line.range.start, line.range.end);
     const choices: InsertChoices = { preset: 'adm', framework: 'pytorch', form: 'module', params: { dim: 128 } };
     await vscode.commands.executeCommand(INSERT, choices);
-    const expected = before.slice(0, before.indexOf('PLACEHOLDER')) + expectedCode(choices) + before.slice(before.indexOf('\n\n# keep me too'));
+    const head = before.slice(0, before.indexOf('PLACEHOLDER'));
+    const tail = before.slice(before.indexOf('\n\n# keep me too'));
+    // The file already imports torch, so the inserted code does not repeat it; two blank lines set it apart.
+    const fitted = fitToDocument(expectedCode(choices), before, head, tail);
+    assert.ok(!fitted.includes('import torch'), 'import torch was repeated');
+    const expected = head + fitted + tail;
     assert.equal(editor.document.getText(), expected);
     await undoOnce();
     assert.equal(editor.document.getText(), before, 'one undo did not restore the file');
@@ -99,7 +105,7 @@ describe('Insert Timestep Embedding in a real editor', function () {
 
     const choices: InsertChoices = { preset: 'diffusers-flax', framework: 'jax', form: 'module', params: { embedding_dim: 32 } };
     await vscode.commands.executeCommand(INSERT, choices);
-    assert.equal(cell.getText(), `t = jnp.arange(10)\n${expectedCode(choices)}`);
+    assert.equal(cell.getText(), `t = jnp.arange(10)\n${fitToDocument(expectedCode(choices), before, 't = jnp.arange(10)\n', '')}`);
     assert.equal(notebook.cellAt(0).document.getText(), 'import jax\nimport jax.numpy as jnp', 'the other cell changed');
     await undoOnce();
     assert.equal(cell.getText(), before, 'one undo did not restore the cell');

@@ -1,6 +1,6 @@
 /** The pure half of the insert commands: picker items, parameter prompts, input checks, saved settings. */
 import assert from 'node:assert/strict';
-import { CODE_FORMS, FRAMEWORKS, PRESETS, generateCode, getPreset, validate, type PresetId } from '../../src/core';
+import { CODE_FORMS, FRAMEWORKS, PRESETS, fitToDocument, generateCode, getPreset, validate, type PresetId } from '../../src/core';
 import {
   FAMILY_LABELS,
   buildInsert,
@@ -294,5 +294,27 @@ describe('insertFlow', () => {
       const stored = roundTrip({ ...saved, options: { ...saved.options, tabStops: false } });
       assert.equal(parseSavedInsert(stored)!.options.tabStops, true);
     });
+  });
+});
+
+describe('fitToDocument', () => {
+  const code = 'import math\n\nimport torch\n\n\ndef timestep_embedding(t):\n    return t\n';
+  it('leaves code for an empty document as generated', () => {
+    assert.equal(fitToDocument(code, '', '', ''), code);
+  });
+  it('drops imports the document already has and keeps the rest', () => {
+    const doc = 'import torch\n\nx = 1\n';
+    assert.equal(
+      fitToDocument(code, doc, doc, ''),
+      '\n\nimport math\n\n\ndef timestep_embedding(t):\n    return t\n',
+    );
+  });
+  it('drops the whole import header when everything is imported, and sets the code apart by two blank lines', () => {
+    const before = 'import math\nimport torch\n\nx = 1\n\n';
+    const after = 'y = 2\n';
+    assert.equal(fitToDocument(code, before + after, before, after), '\ndef timestep_embedding(t):\n    return t\n\n\n');
+  });
+  it('does not pad when inserting in the middle of a line', () => {
+    assert.equal(fitToDocument('f(t)', 'x = ', 'x = ', ''), 'f(t)');
   });
 });

@@ -78,6 +78,9 @@ fi
 # --- 4. The install scripts, under Node 24: putting its bin first makes `npm` (#!/usr/bin/env node) and every
 # nested npm and node-gyp run on it. Node 24's own prefix holds include/node, which is what nodedir must name.
 export PATH="$node24/bin:$PATH"
+# Under `npm test` the outer npm (on Node 20) exports npm_config_user_agent="npm/… node/v20…", which the nested npm
+# would take as its own config, so code-server's postinstall would still see Node 20 and refuse: drop what it leaked.
+unset npm_config_user_agent npm_execpath npm_node_execpath npm_command npm_lifecycle_event npm_lifecycle_script
 export npm_config_nodedir="$node24"
 # code-server's nested installs only need the registry; no update or funding chatter in the log.
 export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
