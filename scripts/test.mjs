@@ -188,6 +188,9 @@ if (process.env.TIMESTEP_LENS_SKIP_VSCODE === '1' && !process.env.CI) {
   counts.vscode = passedCount(suiteOut, 'code-server') ?? fail('extension-host suite', 'no "code-server: N passed, 0 failed" line');
   const e2eOut = await timed('e2e', () => stage('e2e UI scenarios in code-server, on the installed .vsix', 'test/e2e/run.mjs', ['--vsix', vsix]));
   counts.e2e = passedCount(e2eOut, 'e2e') ?? fail('e2e UI scenarios', 'no "e2e: N passed, 0 failed" line');
+  // The `browser` entry in VS Code's web worker extension host, as VS Code for the Web runs it (test/e2e/web.mjs).
+  const webOut = await timed('e2e-web', () => stage('browser entry in the web worker extension host (code-server)', 'test/e2e/web.mjs', []));
+  counts.web = passedCount(webOut, 'e2e-web') ?? fail('web worker extension host', 'no "e2e-web: N passed, 0 failed" line');
 }
 
 const seconds = ((Date.now() - started) / 1000).toFixed(1);

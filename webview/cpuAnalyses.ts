@@ -9,6 +9,7 @@
  * the best so far, which is exact and touches a few percent of the columns for sinusoidal embeddings.
  */
 import type { EmbeddingPlan } from '../src/core/index';
+import { symmetricEigen } from './engine/analysis';
 
 /** Evenly spaced row indices, first and last included; all rows when rows ≤ max. */
 export function sampleRows(rows: number, max: number): Int32Array {
@@ -143,7 +144,7 @@ function topTwoEigen(matrix: Float64Array, n: number): { vectors: Float64Array; 
     q = next;
     if (change < 1e-12) break;
   }
-  // Rayleigh-Ritz: the k × k projected matrix, diagonalised by Jacobi rotations.
+  // Rayleigh-Ritz: the k × k projected matrix, diagonalised by the engine's Jacobi eigensolver.
   const aq = multiplyBlock(matrix, q, k, n);
   const small = new Float64Array(k * k);
   for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) {
@@ -151,12 +152,11 @@ function topTwoEigen(matrix: Float64Array, n: number): { vectors: Float64Array; 
     for (let i = 0; i < n; i++) s += q[a * n + i]! * aq[b * n + i]!;
     small[a * k + b] = s;
   }
-  const { values, vectors: w } = jacobi(small, k);
-  const order = [...values.keys()].sort((x, y) => values[y]! - values[x]!);
+  const { values, vectors: w } = symmetricEigen(small, k); // eigenvalues descending
   const vectors = new Float64Array(2 * n);
   const top: [number, number] = [0, 0];
   for (let r = 0; r < Math.min(2, k); r++) {
-    const col = order[r]!;
+    const col = r;
     top[r] = Math.max(0, values[col]!);
     for (let i = 0; i < n; i++) {
       let s = 0;
@@ -192,46 +192,6 @@ function orthonormalize(q: Float64Array, k: number, n: number): void {
     if (norm < 1e-300) continue; // a null direction (rank < k): leave it zero
     for (let i = 0; i < n; i++) q[j * n + i]! /= norm;
   }
-}
-
-/** Eigen-decomposition of a small symmetric matrix (cyclic Jacobi). Columns of `vectors` are the eigenvectors. */
-function jacobi(input: Float64Array, k: number): { values: number[]; vectors: Float64Array } {
-  const a = Float64Array.from(input);
-  const v = new Float64Array(k * k);
-  for (let i = 0; i < k; i++) v[i * k + i] = 1;
-  for (let sweep = 0; sweep < 50; sweep++) {
-    let off = 0;
-    for (let p = 0; p < k; p++) for (let r = p + 1; r < k; r++) off += a[p * k + r]! ** 2;
-    if (off < 1e-30) break;
-    for (let p = 0; p < k; p++)
-      for (let r = p + 1; r < k; r++) {
-        const apr = a[p * k + r]!;
-        if (Math.abs(apr) < 1e-300) continue;
-        const theta = (a[r * k + r]! - a[p * k + p]!) / (2 * apr);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let i = 0; i < k; i++) {
-          const aip = a[i * k + p]!;
-          const air = a[i * k + r]!;
-          a[i * k + p] = c * aip - s * air;
-          a[i * k + r] = s * aip + c * air;
-        }
-        for (let i = 0; i < k; i++) {
-          const api = a[p * k + i]!;
-          const ari = a[r * k + i]!;
-          a[p * k + i] = c * api - s * ari;
-          a[r * k + i] = s * api + c * ari;
-        }
-        for (let i = 0; i < k; i++) {
-          const vip = v[i * k + p]!;
-          const vir = v[i * k + r]!;
-          v[i * k + p] = c * vip - s * vir;
-          v[i * k + r] = s * vip + c * vir;
-        }
-      }
-  }
-  return { values: Array.from({ length: k }, (_, i) => a[i * k + i]!), vectors: v };
 }
 
 /** Euclidean distance between consecutive rows (T − 1 values). */
