@@ -25,6 +25,7 @@ import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { LOGS_DIR, REPO_ROOT, assertInstalled, printLogs, startCodeServer } from '../vscode/codeServer.mjs';
+import { Workbench } from './workbench.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
@@ -95,7 +96,7 @@ async function main() {
     page.on('worker', (w) => consoleLines.push(`[worker] ${w.url()}`));
     const url = server.workbenchUrl({ folder: workspace, extensionDevelopmentPath: REPO_ROOT, payload: [['extensionDevelopmentKind', 'web']] });
     say(`open ${url}`);
-    const ui = new Workbench(page);
+    const ui = new Workbench(page, { resultsDir: RESULTS, stepTimeoutMs: STEP_TIMEOUT_MS });
 
     const ok =
       (await record('opens the workbench on the workspace', async () => {
@@ -170,60 +171,6 @@ async function main() {
   return 0;
 }
 
-class Workbench {
-  constructor(page) {
-    this.page = page;
-    this.quickInput = page.locator('.quick-input-widget');
-    this.input = this.quickInput.locator('.quick-input-box input');
-  }
-
-  async runCommand(title) {
-    await this.page.keyboard.press('F1');
-    await this.input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
-    await this.page.keyboard.type(title);
-    await this.acceptRow(title);
-  }
-
-  async openFile(name) {
-    await this.page.keyboard.press('F1');
-    await this.input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
-    await this.page.keyboard.press('Backspace');
-    await this.page.keyboard.type(name);
-    await this.acceptRow(name);
-    await this.page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: STEP_TIMEOUT_MS });
-    await this.page.locator('.editor-group-container').first().locator('.monaco-editor .view-lines').click();
-  }
-
-  async acceptRow(text) {
-    const row = this.quickInput.locator('.monaco-list-row.focused', { hasText: text });
-    await row.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS }).catch(async () => {
-      const rows = await this.quickInput.locator('.monaco-list-row').allTextContents();
-      throw new Error(`no focused quick-pick row with "${text}"; rows: ${rows.slice(0, 8).join(' | ') || 'none'}`);
-    });
-    await this.page.keyboard.press('Enter');
-  }
-
-  async waitForTitle(text) {
-    await this.quickInput.locator('.quick-input-title', { hasText: text }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS }).catch(async () => {
-      throw new Error(`no quick input titled "${text}"; the title is "${await this.quickInput.locator('.quick-input-title').textContent().catch(() => '?')}"`);
-    });
-  }
-
-  async dismissNotifications() {
-    const close = this.page.locator('.notifications-toasts .codicon-notifications-clear');
-    for (let i = 0; i < 5 && (await close.count()) > 0; i++) await close.first().click().catch(() => {});
-  }
-
-  async webviewFrame(timeout = STEP_TIMEOUT_MS) {
-    await this.page.locator('iframe.webview.ready').first().waitFor({ state: 'attached', timeout });
-    const active = this.page.frameLocator('iframe.webview.ready').first().locator('#active-frame');
-    await active.waitFor({ state: 'attached', timeout });
-    const frame = await (await active.elementHandle()).contentFrame();
-    assert.ok(frame, 'the webview has no active frame');
-    await frame.locator('#root').waitFor({ state: 'attached', timeout });
-    return frame;
-  }
-}
 
 function listFiles(dir) {
   if (!existsSync(dir)) return [];
