@@ -145,13 +145,25 @@
     };
   }
 
-  async function engineFor(kind) {
+  /**
+   * The engine on one backend. With `recycle`, each result is handed back (engine.recycle) once the next call has
+   * returned, as the Explorer does when new plots replace old ones: the steady state of a moving slider, where result
+   * arrays are reused instead of allocated. Without it, every call allocates its result arrays, as TF.js's data() does.
+   */
+  async function engineFor(kind, recycle) {
     const engine = await TimestepEngine.createEngine(kind === 'cpu' ? { backend: 'cpu' } : { gpu: navigator.gpu, force: 'webgpu' });
+    let previous;
+    const run = async (request, analyses, stage) => {
+      const result = await engine.compute(request, analyses);
+      if (recycle && previous) engine.recycle(previous);
+      previous = result;
+      return result.timings[stage];
+    };
     return {
       engine,
-      embedding: async (t, width) => (await engine.compute({ preset: 'adm', timesteps: t, params: { dim: width } })).timings.total,
-      similarity: async (t, width) => (await engine.compute({ preset: 'adm', timesteps: t, params: { dim: width } }, { similarity: true })).timings.similarity,
-      mlp: async (t, width, w) => (await engine.compute({ preset: 'adm', timesteps: t, params: { dim: width } }, { mlp: w })).timings.mlp,
+      embedding: (t, width) => run({ preset: 'adm', timesteps: t, params: { dim: width } }, {}, 'total'),
+      similarity: (t, width) => run({ preset: 'adm', timesteps: t, params: { dim: width } }, { similarity: true }, 'similarity'),
+      mlp: (t, width, w) => run({ preset: 'adm', timesteps: t, params: { dim: width } }, { mlp: w }, 'mlp'),
     };
   }
 
@@ -164,7 +176,7 @@
     const mlpWeights = weights(1024, 1280, 1280);
     for (const impl of config.implementations) {
       let runner;
-      if (impl === 'engine-webgpu' || impl === 'engine-cpu') runner = await engineFor(impl === 'engine-cpu' ? 'cpu' : 'webgpu');
+      if (impl.startsWith('engine')) runner = await engineFor(impl.startsWith('engine-cpu') ? 'cpu' : 'webgpu', !impl.endsWith('-fresh'));
       else if (impl === 'tfjs-webgpu') runner = await tfjsFor('webgpu');
       else if (impl === 'tfjs-wasm') runner = await tfjsFor('wasm');
       for (const c of cases) {

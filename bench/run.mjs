@@ -35,9 +35,27 @@ const WORKLOADS = [
 ].filter((w) => !process.env.BENCH_QUICK || w.rows === 1000);
 /** Largest estimated time of one cell that is still run (BENCH_CELL_BUDGET_S, default 90 s); keeps the bench ≲ 10 min on SwiftShader. */
 const CELL_BUDGET_MS = Number(process.env.BENCH_CELL_BUDGET_S ?? 90) * 1000;
-const IMPLEMENTATIONS = ['engine-webgpu', 'engine-cpu', 'tfjs-webgpu', 'tfjs-wasm', 'naive-js'];
-/** Naive JS at 4000² × 2048 is 3.3e10 multiply-adds (minutes); it is left out and says so. */
-const SKIP = { 'naive-js': ['similarity 4000² (w 2048)'], reason: { 'naive-js': 'not run (≈32× the 1000² case)' } };
+/**
+ * engine-webgpu and engine-cpu recycle each result into the next (engine.recycle, as the Explorer does);
+ * engine-webgpu-fresh allocates every result, as TF.js's data() must. The goals are stated on the recycling engine.
+ */
+const IMPLEMENTATIONS = ['engine-webgpu', 'engine-webgpu-fresh', 'engine-cpu', 'tfjs-webgpu', 'tfjs-wasm', 'naive-js'];
+/**
+ * Naive JS at 4000² × 2048 is 3.3e10 multiply-adds (minutes); it is left out and says so. The fresh-array engine
+ * runs the same kernels as engine-webgpu, so only the cheap workloads repeat it.
+ */
+const SKIP = {
+  'naive-js': ['similarity 4000² (w 2048)'],
+  'engine-webgpu-fresh': ['MLP 1024→1280→1280 ×1000', 'similarity 4000² (w 2048)'],
+  reason: { 'naive-js': 'not run (≈32× the 1000² case)', 'engine-webgpu-fresh': 'not run (same kernels as engine-webgpu; minutes on SwiftShader)' },
+};
+
+/** The ratios printed: the two the goals are on, and the fresh-array engine against TF.js-WebGPU. */
+const RATIOS = [
+  ['tfjs-webgpu / engine-webgpu', 'tfjs-webgpu', 'engine-webgpu'],
+  ['tfjs-webgpu / engine-webgpu-fresh', 'tfjs-webgpu', 'engine-webgpu-fresh'],
+  ['engine-cpu / tfjs-wasm', 'engine-cpu', 'tfjs-wasm'],
+];
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -125,7 +143,7 @@ async function main() {
   const browser = await browserHalf();
   console.log('python half (numpy, torch)…');
   const python = pythonHalf();
-  const columns = ['engine-webgpu', 'engine-cpu', 'tfjs-webgpu', 'tfjs-wasm', 'naive-js', 'numpy', 'torch'];
+  const columns = ['engine-webgpu', 'engine-webgpu-fresh', 'engine-cpu', 'tfjs-webgpu', 'tfjs-wasm', 'naive-js', 'numpy', 'torch'];
   const table = WORKLOADS.map(({ id }) => {
     const row = { workload: id };
     for (const c of columns) {
@@ -140,14 +158,14 @@ async function main() {
       const vb = typeof row[b] === 'number' ? row[b] : row[`${b} est`];
       return { value: va / vb, estimated: typeof row[a] !== 'number' || typeof row[b] !== 'number' };
     };
-    for (const [key, a, b] of [['tfjs-webgpu / engine-webgpu', 'tfjs-webgpu', 'engine-webgpu'], ['engine-cpu / tfjs-wasm', 'engine-cpu', 'tfjs-wasm']]) {
+    for (const [key, a, b] of RATIOS) {
       const r = ratio(a, b);
       row[key] = r.value;
       if (r.estimated && Number.isFinite(r.value)) row[`${key} estimated`] = true;
     }
     return row;
   });
-  const header = ['workload', ...columns, 'tfjs-webgpu / engine-webgpu', 'engine-cpu / tfjs-wasm'];
+  const header = ['workload', ...columns, ...RATIOS.map(([key]) => key)];
   const cellText = (row, h) => {
     const v = row[h];
     if (h.includes('/')) return Number.isFinite(v) ? (row[`${h} estimated`] ? `≈${v.toFixed(1)}× (est.)` : `${v.toFixed(2)}×`) : '—';

@@ -245,6 +245,8 @@ describe('WebGPU engine (Node, webgpu package)', function () {
       });
   });
 
+  describe('recycled result arrays', () => recycleTests(() => engine, TOL_1E4));
+
   describe('failure handling', () => {
     it('recomputes on the CPU when the device is lost mid-run, and says so', async () => {
       const { createEngine } = loadEngine();
@@ -303,6 +305,8 @@ describe('CPU backend', function () {
       checkPca(result.data, n, m, result.pca!);
     });
 
+  describe('recycled result arrays', () => recycleTests(() => cpu, 0));
+
   it('MLP matches the core oracle', async () => {
     const weights = randomMlp(96, 160, 48, 'gelu');
     const request: EmbedRequest = { preset: 'adm', timesteps: steps(50, 999), params: { dim: 96 } };
@@ -311,6 +315,61 @@ describe('CPU backend', function () {
     assertClose('cpu mlp', result.mlp!.data, expected, ANALYSIS_REL * maxAbs(expected), 48);
   });
 });
+
+/**
+ * engine.recycle(result): the next compute of the same size fills the recycled arrays, and every element is
+ * rewritten. The recycled arrays are poisoned with NaN first, so a zero-pad column or padding row the engine failed to
+ * rewrite shows up.
+ */
+function recycleTests(getEngine: () => Engine, tolerance: number): void {
+  const poison = (a: Float32Array | undefined): void => void a?.fill(Number.NaN);
+  for (const [label, first, second] of [
+    [
+      'odd width (a zero column)',
+      { preset: 'diffusers', timesteps: steps(64, 999), params: { embedding_dim: 321 } },
+      { preset: 'diffusers', timesteps: range(64, (i) => i * 3 + 1), params: { embedding_dim: 321 } },
+    ],
+    [
+      'padding row (fairseq padding_idx)',
+      { preset: 'fairseq', timesteps: range(40, (i) => i), params: { embedding_dim: 64, padding_idx: 1 } },
+      { preset: 'fairseq', timesteps: range(40, (i) => i + 5), params: { embedding_dim: 64, padding_idx: 1 } },
+    ],
+  ] as [string, EmbedRequest, EmbedRequest][])
+    it(`${label}: the second result reuses the first one's arrays and is right everywhere`, async () => {
+      const engine = getEngine();
+      const a = await engine.compute(first, { similarity: true });
+      const [dataBuffer, similarityBuffer] = [a.data.buffer, a.similarity!.buffer];
+      poison(a.data);
+      poison(a.similarity);
+      engine.recycle(a);
+      const b = await engine.compute(second, { similarity: true });
+      assert.equal(b.data.buffer, dataBuffer, 'the embedding did not reuse the recycled array');
+      assert.equal(b.similarity!.buffer, similarityBuffer, 'the similarity did not reuse the recycled array');
+      const expected = embed(second);
+      assertClose(`${label} recycled`, b.data, expected.data, tolerance, expected.shape[1]);
+      const [n, m] = b.shape;
+      assertClose(`${label} recycled similarity`, b.similarity!, similarity64(b.data, n, m), ANALYSIS_REL, n);
+    });
+
+  it('a result recycled twice is handed out once; another size gets a new array', async () => {
+    const engine = getEngine();
+    const request: EmbedRequest = { preset: 'adm', timesteps: steps(32, 999), params: { dim: 64 } };
+    // Three plans of one size (the CPU backend keeps the last embedding-only plan's E, so repeating a plan would not
+    // draw on the pool at all).
+    const shifted = (by: number): EmbedRequest => ({ ...request, timesteps: request.timesteps.map((t) => t + by) });
+    const a = await engine.compute(request);
+    engine.recycle(a);
+    engine.recycle(a);
+    const b = await engine.compute(shifted(1));
+    const c = await engine.compute(shifted(2));
+    assert.equal(b.data.buffer, a.data.buffer);
+    assert.notEqual(c.data.buffer, b.data.buffer, 'one recycled array was handed to two live results');
+    engine.recycle(c);
+    const wider = await engine.compute({ ...request, params: { dim: 66 } });
+    assert.notEqual(wider.data.buffer, c.data.buffer);
+    assertClose('wider', wider.data, embed({ ...request, params: { dim: 66 } }).data, tolerance, 66);
+  });
+}
 
 /** Seeded weights for an MLP with torch's init scale (uniform ±1/√fan_in). */
 function randomMlp(inDim: number, hidden: number, out: number, act: 'silu' | 'gelu' | 'mish' | 'relu') {

@@ -7,6 +7,7 @@ import { resolveRequest } from '../../src/core/params';
 import { planEmbedding } from '../../src/core/plan';
 import type { EmbedRequest } from '../../src/core/types';
 import { spectrumFromStats } from './analysis';
+import { ArrayPool } from './arrayPool';
 import { selectBackend, type BackendOutput, type ComputeBackend, type SelectOptions } from './backend';
 import { CpuBackend } from './cpu/cpuBackend';
 import { WorkerCpuBackend } from './cpu/workerBackend';
@@ -23,6 +24,8 @@ export interface EngineOptions extends SelectOptions {
    * URL). With it the CPU backend computes off the calling thread; without it (Node) inline.
    */
   readonly cpuWorker?: () => Worker;
+  /** Most bytes of recycled result arrays the engine keeps for reuse (default 512 MiB). */
+  readonly recycleBytes?: number;
 }
 
 const now = (): number => (globalThis.performance ? globalThis.performance.now() : Date.now());
@@ -38,6 +41,8 @@ class EngineImpl implements Engine {
     reason: string,
     /** Where a lost device's work goes: the engine's CPU backend (in its worker when there is one). */
     private readonly cpu: ComputeBackend,
+    /** Arrays handed back through `recycle`, shared by the backends that run on this thread. */
+    private readonly pool: ArrayPool,
   ) {
     this.active = active;
     this.backend = active.kind;
@@ -91,6 +96,10 @@ class EngineImpl implements Engine {
     return result;
   }
 
+  recycle(result: ComputeResult): void {
+    for (const array of [result.data, result.similarity, result.adjacent, result.mlp?.data]) this.pool.give(array);
+  }
+
   /** Test hook: destroys the WebGPU device as a driver reset would. */
   loseDeviceForTesting(): void {
     if (this.active instanceof WebGpuBackend) this.active.gpu.device.destroy();
@@ -99,6 +108,7 @@ class EngineImpl implements Engine {
   dispose(): void {
     this.active.dispose();
     if (this.cpu !== this.active) this.cpu.dispose();
+    this.pool.clear();
   }
 }
 
@@ -117,11 +127,13 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine 
   const force = options.backend === 'cpu' ? 'cpu' : (options.force ?? (options.backend === 'webgpu' ? 'webgpu' : 'auto'));
   const selection = await selectBackend({ ...options, force });
   // The CPU backend is made only when it runs (a worker costs a thread and its startup).
-  const cpu = (): ComputeBackend => (options.cpuWorker ? new WorkerCpuBackend(options.cpuWorker) : new CpuBackend());
+  const pool = new ArrayPool(options.recycleBytes);
+  // A worker's arrays are transferred to this thread, so only the inline CPU backend draws on the pool.
+  const cpu = (): ComputeBackend => (options.cpuWorker ? new WorkerCpuBackend(options.cpuWorker) : new CpuBackend(pool));
   if (selection.kind === 'webgpu' && selection.device) {
     const maxChunkBytes = Math.min(options.maxChunkBytes ?? Infinity, selection.device.limits.maxStorageBufferBindingSize);
-    return new EngineImpl(new WebGpuBackend(selection.device, maxChunkBytes), selection.reason, lazyBackend(cpu));
+    return new EngineImpl(new WebGpuBackend(selection.device, maxChunkBytes, pool), selection.reason, lazyBackend(cpu), pool);
   }
   const backend = cpu();
-  return new EngineImpl(backend, selection.reason, backend);
+  return new EngineImpl(backend, selection.reason, backend, pool);
 }

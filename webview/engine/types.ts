@@ -97,6 +97,13 @@ export interface Engine {
   readonly backend: BackendKind;
   readonly reason: string;
   compute(request: EmbedRequest, analyses?: Analyses): Promise<ComputeResult>;
+  /**
+   * Hands a result's large arrays (`data`, `similarity`, `adjacent`, `mlp.data`) back for reuse: a later compute
+   * that needs an array of the same length fills one of them instead of allocating. Like torch's `out=`, it saves
+   * the allocation, which in a browser costs more than the GPU work (see arrayPool.ts). The caller must not read
+   * the recycled arrays afterwards. Optional: results that are never recycled are simply garbage-collected.
+   */
+  recycle(result: ComputeResult): void;
   /** Releases GPU buffers and the device. */
   dispose(): void;
 }

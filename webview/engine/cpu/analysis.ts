@@ -85,7 +85,11 @@ function tile4x4(e: Float32Array, m: number, r: number, s: number, g: Float64Arr
  * + h·2⁻²³ (the sin/cos roundings). Returns undefined when the plan does not qualify or that bound, over the norms,
  * exceeds TOEPLITZ_MAX_ERROR; the caller then uses the exact Gram matrix.
  */
-export function toeplitzSimilarity(plan: EmbeddingPlan, norms: Float64Array): { sim: Float32Array; lagDot: Float64Array } | undefined {
+export function toeplitzSimilarity(
+  plan: EmbeddingPlan,
+  norms: Float64Array,
+  allocate: ((length: number) => Float32Array) | null = (length) => new Float32Array(length),
+): { sim?: Float32Array; lagDot: Float64Array } | undefined {
   const n = plan.shape[0];
   if (plan.layout === 'repeat' || plan.inputColumns !== 1 || plan.shape[1] !== plan.rowWidth) return undefined;
   if (plan.zeroRows.length > 0 || plan.outputDtype !== 'float32' || n < 3) return undefined;
@@ -121,7 +125,9 @@ export function toeplitzSimilarity(plan: EmbeddingPlan, norms: Float64Array): { 
     for (let i = 0; i < h; i++) sum += Math.cos(g[i]! * d);
     lagDot[lag] = sum;
   }
-  const sim = new Float32Array(n * n);
+  // Callers that only need the lag dot products (the Gram-space PCA) pass allocate = null and skip the T × T matrix.
+  if (allocate === null) return { lagDot };
+  const sim = allocate(n * n);
   const inverse = Float64Array.from(norms, (v) => 1 / Math.max(v, COSINE_EPS));
   for (let r = 0; r < n; r++) {
     const ir = inverse[r]!;
@@ -137,8 +143,13 @@ export function toeplitzSimilarity(plan: EmbeddingPlan, norms: Float64Array): { 
 }
 
 /** Cosine similarity from a Gram matrix and norms (torch's per-norm eps clamp). */
-export function similarityFromGram(gm: Float64Array, norms: Float64Array, n: number): Float32Array {
-  const sim = new Float32Array(n * n);
+export function similarityFromGram(
+  gm: Float64Array,
+  norms: Float64Array,
+  n: number,
+  allocate: (length: number) => Float32Array = (length) => new Float32Array(length),
+): Float32Array {
+  const sim = allocate(n * n);
   const inverse = Float64Array.from(norms, (v) => 1 / Math.max(v, COSINE_EPS));
   for (let r = 0; r < n; r++) for (let s = 0; s < n; s++) sim[r * n + s] = gm[r * n + s]! * inverse[r]! * inverse[s]!;
   return sim;

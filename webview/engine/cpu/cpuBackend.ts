@@ -4,6 +4,7 @@
  */
 import type { EmbeddingPlan } from '../../../src/core/plan';
 import { pcaTopTwo } from '../analysis';
+import type { ArrayPool } from '../arrayPool';
 import type { BackendOutput, ComputeBackend } from '../backend';
 import { MAX_PAIRWISE_ROWS, type Analyses } from '../types';
 import {
@@ -36,7 +37,9 @@ export async function cpuAnalyses(
   analyses: Analyses,
   timings: Record<string, number>,
   cache: PcaCache = {},
+  pool?: ArrayPool,
 ): Promise<Omit<BackendOutput, 'data' | 'notes'>> {
+  const allocate = (length: number): Float32Array => (pool ? pool.take(length) : new Float32Array(length));
   const [n, m] = plan.shape;
   const out: { -readonly [K in keyof BackendOutput]?: BackendOutput[K] } = {};
   let t = now();
@@ -50,12 +53,12 @@ export async function cpuAnalyses(
   if (analyses.similarity || analyses.nearest) {
     checkPairwise(analyses.similarity ? 'similarity' : 'nearest', n);
     const norms = rowNorms(data, n, m);
-    toeplitz = toeplitzSimilarity(plan, norms);
+    toeplitz = toeplitzSimilarity(plan, norms, analyses.similarity ? allocate : null);
     if (analyses.similarity) {
-      if (toeplitz) out.similarity = toeplitz.sim;
+      if (toeplitz?.sim) out.similarity = toeplitz.sim;
       else {
         exactGram = gram(data, n, m);
-        out.similarity = similarityFromGram(exactGram, norms, n);
+        out.similarity = similarityFromGram(exactGram, norms, n, allocate);
       }
       lap('similarity');
     }
@@ -84,7 +87,7 @@ export async function cpuAnalyses(
     if (analyses.pca) {
       const products = { ...cpuPcaProducts(data, n, m, stats.mean), data };
       // Through the Gram when it is cheap (gramPca.ts); otherwise subspace iteration on the products with E.
-      if (n >= 3 && n <= GRAM_PCA_MAX_ROWS && toeplitz === undefined && !exactGram) toeplitz = toeplitzSimilarity(plan, rowNorms(data, n, m));
+      if (n >= 3 && n <= GRAM_PCA_MAX_ROWS && toeplitz === undefined && !exactGram) toeplitz = toeplitzSimilarity(plan, rowNorms(data, n, m), null);
       const mulGram = n >= 3 && n <= GRAM_PCA_MAX_ROWS ? gramMultiplier(plan, toeplitz, exactGram, n) : undefined;
       out.pca = mulGram
         ? await gramPca(n, m, stats.mean, stats.totalVariance, mulGram, products, cache)
@@ -164,15 +167,18 @@ export class CpuBackend implements ComputeBackend {
   private readonly cache: PcaCache = {};
   private lastEmbedding: { plan: EmbeddingPlan; data: Float32Array } | undefined;
 
+  /** `pool`: where the embedding and similarity arrays come from (the engine's recycled arrays; none in a worker). */
+  constructor(private readonly pool?: ArrayPool) {}
+
   async run(plan: EmbeddingPlan, analyses: Analyses, timings: Record<string, number>): Promise<BackendOutput> {
     const t = now();
     const reused = this.lastEmbedding && samePlan(this.lastEmbedding.plan, plan) ? this.lastEmbedding.data : undefined;
-    const data = reused ?? embedOnCpu(plan);
+    const data = reused ?? embedOnCpu(plan, this.pool?.take(plan.rows * plan.rowWidth));
     const embeddingOnly = !Object.values(analyses).some(Boolean);
     // A copy, since a worker hands `data` itself to its caller; one use only.
     this.lastEmbedding = embeddingOnly ? { plan, data: data.slice() } : undefined;
     timings['embedding'] = now() - t;
-    return { data, ...(await cpuAnalyses(plan, data, analyses, timings, this.cache)), notes: [] };
+    return { data, ...(await cpuAnalyses(plan, data, analyses, timings, this.cache, this.pool)), notes: [] };
   }
 
   dispose(): void {}

@@ -8,10 +8,14 @@ import type { EmbeddingPlan } from '../../../src/core/plan';
 
 const f32 = Math.fround;
 
-/** Evaluates `plan` into a new row-major Float32Array. */
-export function embedOnCpu(plan: EmbeddingPlan): Float32Array {
+/**
+ * Evaluates `plan` into a row-major Float32Array: `target` when given (a recycled array of rows × rowWidth, whose old
+ * contents are all overwritten), else a new one.
+ */
+export function embedOnCpu(plan: EmbeddingPlan, target?: Float32Array): Float32Array {
   const { rows, half, rowWidth, layout, inputs, frequencies: freqs, inputColumns } = plan;
-  const data = new Float32Array(rows * rowWidth);
+  if (target && target.length !== rows * rowWidth) throw new Error(`embedOnCpu: target holds ${target.length} values, the plan needs ${rows * rowWidth}`);
+  const data = target ?? new Float32Array(rows * rowWidth);
   const scales = plan.postScales;
   const offset = plan.prependInput ? 1 : 0;
   const args = new Float64Array(half);
@@ -26,6 +30,8 @@ export function embedOnCpu(plan: EmbeddingPlan): Float32Array {
       continue;
     }
     if (plan.prependInput) data[base] = inputs[r]!;
+    // Zero columns after the sinusoids (odd widths): already 0 in a new array, stale in a recycled one.
+    if (target && plan.zeroPadColumns > 0) data.fill(0, base + rowWidth - plan.zeroPadColumns, base + rowWidth);
     if (inputColumns === 1) {
       const x = inputs[r]!;
       for (let i = 0; i < half; i++) args[i] = f32(x * freqs[i]!);

@@ -17,6 +17,11 @@ export const USAGE = {
 } as const;
 /** GPUMapMode.READ. */
 const MAP_READ_MODE = 0x0001;
+/**
+ * The one staging buffer every readback maps (computes are serialised and each read unmaps before the next starts).
+ * One role, not one per label: labels name row ranges, and a buffer per label would pile up as T changes.
+ */
+const STAGING_ROLE = 'readback.staging';
 
 /** Names a software adapter (SwiftShader, WARP, llvmpipe), or returns '' for hardware. */
 export function isSoftwareAdapter(adapter: GPUAdapter): string {
@@ -164,7 +169,7 @@ export class GpuDevice {
    */
   async read(label: string, source: GPUBuffer, bytes: number, offset = 0): Promise<ArrayBuffer> {
     const mappedBytes = Math.ceil(bytes / 4) * 4;
-    const staging = this.buffer(`${label}.staging`, bytes, USAGE.MAP_READ | USAGE.COPY_DST);
+    const staging = this.buffer(STAGING_ROLE, bytes, USAGE.MAP_READ | USAGE.COPY_DST);
     await this.submit(`${label} readback`, (encoder) => encoder.copyBufferToBuffer(source, offset, staging, 0, bytes));
     const mapped = staging.mapAsync(MAP_READ_MODE, 0, mappedBytes);
     const copy = new ArrayBuffer(mappedBytes);
@@ -183,16 +188,23 @@ export class GpuDevice {
 
   /**
    * Records `record`, then a copy of `count` floats of `source` to a staging buffer, in one submission, and reads them
-   * into `allocate()`'s array at `targetOffset`. The error scopes are popped, the mapping requested and `allocate` run
+   * into `allocate()`'s array at `targetOffset`, which it returns. The error scopes are popped, the mapping requested and `allocate` run
    * before anything is awaited, so allocating (and faulting in) the result overlaps the GPU's work and the GPU
    * process's round trips; the mapped range is copied with `set`, not `slice`d into a fresh buffer. A validation or
    * out-of-memory error still becomes a thrown Error naming the stage.
    */
-  async runAndRead(label: string, record: (encoder: GPUCommandEncoder) => void, source: GPUBuffer, count: number, allocate: () => Float32Array, targetOffset = 0): Promise<void> {
+  async runAndRead(
+    label: string,
+    record: (encoder: GPUCommandEncoder) => void,
+    source: GPUBuffer,
+    count: number,
+    allocate: () => Float32Array,
+    targetOffset = 0,
+  ): Promise<Float32Array> {
     this.checkAlive();
     const device = this.device;
     const bytes = count * 4;
-    const staging = this.buffer(`${label}.staging`, bytes, USAGE.MAP_READ | USAGE.COPY_DST);
+    const staging = this.buffer(STAGING_ROLE, bytes, USAGE.MAP_READ | USAGE.COPY_DST);
     device.pushErrorScope('validation');
     device.pushErrorScope('out-of-memory');
     const encoder = device.createCommandEncoder({ label });
@@ -215,6 +227,7 @@ export class GpuDevice {
     }
     target.set(new Float32Array(staging.getMappedRange(0, bytes)), targetOffset);
     staging.unmap();
+    return target;
   }
 
   /** Workgroup grid for `count` invocations of size `workgroupSize`: x up to the per-dimension limit, then y. */

@@ -5,6 +5,7 @@
  * a chunk needs rows × unitsPerRow invocations.
  */
 import type { EmbeddingPlan } from '../../../src/core/plan';
+import type { ArrayPool } from '../arrayPool';
 import { USAGE, type GpuDevice } from './device';
 import embeddingWgsl from './embedding.wgsl';
 
@@ -54,15 +55,8 @@ export function chunkRowsFor(plan: EmbeddingPlan, maxBindingBytes: number): numb
   return Math.min(rows, plan.rows);
 }
 
-/** A zeroed Float32Array whose pages are already faulted in (one write per 4 KiB page). */
-function prefaulted(length: number): Float32Array {
-  const array = new Float32Array(length);
-  for (let k = 0; k < length; k += 1024) array[k] = 0;
-  return array;
-}
-
-/** Computes E for `plan` on the GPU. */
-export async function embedOnGpu(gpu: GpuDevice, plan: EmbeddingPlan, maxChunkBytes: number): Promise<GpuEmbedding> {
+/** Computes E for `plan` on the GPU, into an array from `pool` (every element is written). */
+export async function embedOnGpu(gpu: GpuDevice, plan: EmbeddingPlan, maxChunkBytes: number, pool: ArrayPool): Promise<GpuEmbedding> {
   const pipeline = await gpu.pipeline('embedding', embeddingWgsl, {
     WORKGROUP_SIZE,
     INPUT_COLUMNS: plan.inputColumns,
@@ -77,9 +71,9 @@ export async function embedOnGpu(gpu: GpuDevice, plan: EmbeddingPlan, maxChunkBy
   const chunkRows = chunkRowsFor(plan, maxChunkBytes);
   const single = chunkRows >= plan.rows;
   let data: Float32Array | undefined;
-  // Allocated and touched while the first chunk computes: a fresh multi-MiB array costs ~10 ms/MiB of page faults in
-  // a loaded Chromium renderer, which `slice()`-style readbacks pay after the GPU is done.
-  const allocate = (): Float32Array => (data ??= prefaulted(plan.rows * plan.rowWidth));
+  // Taken while the first chunk computes: when the pool has no array of this size, a fresh one is allocated and
+  // faulted in (several ms per MiB in a Chromium renderer) while the GPU works, not after it.
+  const allocate = (): Float32Array => (data ??= pool.take(plan.rows * plan.rowWidth));
   const out = gpu.buffer(
     single ? 'embedding.resident' : 'embedding.chunk',
     chunkRows * plan.rowWidth * 4,

@@ -1,5 +1,6 @@
 /** Owner of linear.wgsl: the batched MLP (Linear-act-Linear, torch layout) over the GPU-resident embedding. */
 import type { MlpWeights } from '../../../src/core/mlp';
+import type { ArrayPool } from '../arrayPool';
 import { USAGE, type GpuDevice } from './device';
 import linearWgsl from './linear.wgsl';
 
@@ -47,7 +48,7 @@ async function linearLayer(gpu: GpuDevice, role: string, x: GPUBuffer, rows: num
 }
 
 /** act(E·W1ᵀ + b1)·W2ᵀ + b2 for every row of E: both layers in one submission, then one readback. */
-export async function mlpOnGpu(gpu: GpuDevice, e: GPUBuffer, rows: number, inDim: number, weights: MlpWeights): Promise<Float32Array> {
+export async function mlpOnGpu(gpu: GpuDevice, e: GPUBuffer, rows: number, inDim: number, weights: MlpWeights, pool: ArrayPool): Promise<Float32Array> {
   const hidden = weights.b1.length;
   const outDim = weights.b2.length;
   const w1 = gpu.upload('mlp.w1', padRows(weights.w1, hidden, inDim));
@@ -56,9 +57,15 @@ export async function mlpOnGpu(gpu: GpuDevice, e: GPUBuffer, rows: number, inDim
   const b2 = gpu.upload('mlp.b2', weights.b2);
   const first = await linearLayer(gpu, 'mlp.hidden', e, rows, inDim, w1, b1, hidden, ACT_CODE[weights.act]);
   const second = await linearLayer(gpu, 'mlp.out', first.out, rows, hidden, w2, b2, outDim, 0);
-  await gpu.submit('mlp', (encoder) => {
-    first.record(encoder);
-    second.record(encoder);
-  });
-  return new Float32Array(await gpu.read('mlp', second.out, rows * outDim * 4));
+  const count = rows * outDim;
+  return gpu.runAndRead(
+    'mlp',
+    (encoder) => {
+      first.record(encoder);
+      second.record(encoder);
+    },
+    second.out,
+    count,
+    () => pool.take(count),
+  );
 }

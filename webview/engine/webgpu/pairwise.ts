@@ -2,6 +2,7 @@
  * Owner of pairwise.wgsl, rows.wgsl and nearest.wgsl: cosine similarity, adjacent-step distances and nearest rows
  * over the GPU-resident embedding.
  */
+import type { ArrayPool } from '../arrayPool';
 import { USAGE, type GpuDevice } from './device';
 import nearestWgsl from './nearest.wgsl';
 import pairwiseWgsl from './pairwise.wgsl';
@@ -58,11 +59,11 @@ async function pairwise(gpu: GpuDevice, e: GPUBuffer, n: number, m: number, mode
   return out;
 }
 
-/** Cosine similarity of every pair of rows, n × n. */
-export async function similarityOnGpu(gpu: GpuDevice, e: GPUBuffer, n: number, m: number): Promise<Float32Array> {
+/** Cosine similarity of every pair of rows, n × n, read into an array from `pool`. */
+export async function similarityOnGpu(gpu: GpuDevice, e: GPUBuffer, n: number, m: number, pool: ArrayPool): Promise<Float32Array> {
   const norms = await rowPass(gpu, e, n, m, 0);
   const out = await pairwise(gpu, e, n, m, 0, norms);
-  return new Float32Array(await gpu.read('pairwise', out, n * n * 4));
+  return gpu.runAndRead('similarity readback', () => undefined, out, n * n, () => pool.take(n * n));
 }
 
 /** ‖E_{r+1} − E_r‖, n − 1 values. */

@@ -5,6 +5,7 @@
  */
 import type { EmbeddingPlan } from '../../../src/core/plan';
 import { pcaTopTwo } from '../analysis';
+import type { ArrayPool } from '../arrayPool';
 import type { BackendOutput, ComputeBackend } from '../backend';
 import { checkPairwise, cpuAnalyses } from '../cpu/cpuBackend';
 import type { Analyses } from '../types';
@@ -22,10 +23,13 @@ export class WebGpuBackend implements ComputeBackend {
   readonly kind = 'webgpu' as const;
   readonly gpu: GpuDevice;
   private readonly maxChunkBytes: number;
+  /** Where the embedding, similarity and MLP outputs come from (arrays the caller recycled, or fresh ones). */
+  private readonly pool: ArrayPool;
 
-  constructor(gpu: GpuDevice, maxChunkBytes: number) {
+  constructor(gpu: GpuDevice, maxChunkBytes: number, pool: ArrayPool) {
     this.gpu = gpu;
     this.maxChunkBytes = maxChunkBytes;
+    this.pool = pool;
   }
 
   /** True once the device is lost. */
@@ -40,7 +44,7 @@ export class WebGpuBackend implements ComputeBackend {
       timings[stage] = next - t;
       t = next;
     };
-    const embedding = await embedOnGpu(this.gpu, plan, this.maxChunkBytes);
+    const embedding = await embedOnGpu(this.gpu, plan, this.maxChunkBytes, this.pool);
     lap('embedding');
     const data = embedding.data;
     const wanted = Object.values(analyses).some((v) => v !== undefined && v !== false);
@@ -57,7 +61,7 @@ export class WebGpuBackend implements ComputeBackend {
     const out: { -readonly [K in keyof BackendOutput]?: BackendOutput[K] } = {};
     if (analyses.similarity) {
       checkPairwise('similarity', n);
-      out.similarity = await similarityOnGpu(gpu, resident, n, m);
+      out.similarity = await similarityOnGpu(gpu, resident, n, m, this.pool);
       lap('similarity');
     }
     if (analyses.adjacent) {
@@ -82,7 +86,7 @@ export class WebGpuBackend implements ComputeBackend {
       const weights = analyses.mlp;
       const inDim = weights.w1.length / Math.max(1, weights.b1.length);
       if (inDim !== m) throw new Error(`mlp: w1 is [${weights.b1.length}, ${inDim}] but the embedding is ${m} wide`);
-      out.mlp = { shape: [n, weights.b2.length], data: await mlpOnGpu(gpu, resident, n, m, weights) };
+      out.mlp = { shape: [n, weights.b2.length], data: await mlpOnGpu(gpu, resident, n, m, weights, this.pool) };
       lap('mlp');
     }
     return { data, ...out, notes: [] };
