@@ -75,6 +75,15 @@ class ExplorerApp {
   /** Resolves after the next update settles (tests and the benchmark wait on it). */
   private settled: Promise<void> = Promise.resolve();
   private resolveSettled: (() => void) | undefined;
+  /**
+   * Views off screen when an update drew (they are not drawn then: a model author sees the views in the window, and
+   * drawing the rest costs as much again), drawn when they scroll into view.
+   */
+  private readonly stale = new Set<string>();
+  /** Stale views that came into view, waiting for the drain loop to draw them. */
+  private readonly revealed = new Set<string>();
+  /** What each plotly (non-raster) view drew last, so an unchanged figure is not drawn again. */
+  private readonly drawnFigures = new Map<string, string>();
 
   constructor(root: HTMLElement) {
     this.theme = readTheme();
@@ -91,6 +100,15 @@ class ExplorerApp {
       this.controlsRoot,
       h('main', {}, h('header', {}, this.statusLine, this.messageLine), this.staleBanner, this.verdictLine, this.warningsBox, views),
     );
+    // A stale view scrolled into view is drawn then, with the newest result.
+    const observer = new IntersectionObserver((entries) => {
+      for (const entry of entries) {
+        const id = (entry.target as HTMLElement).dataset['view']!;
+        if (entry.isIntersecting && this.stale.has(id)) this.revealed.add(id);
+      }
+      if (this.revealed.size > 0) this.kick();
+    });
+    for (const figure of views.querySelectorAll<HTMLElement>('figure.view')) observer.observe(figure);
     this.bridge = new HostBridge((event) => this.onHostEvent(event));
     // Theme switches change the body class; redraw in the new colours.
     new MutationObserver(() => {
@@ -161,19 +179,30 @@ class ExplorerApp {
     this.staleBanner.hidden = problems.length === 0 || this.shown === undefined;
     if (problems.length > 0) return; // keep the last good plots
     this.queued = draft;
-    if (!this.running) {
-      this.settled = new Promise((resolve) => (this.resolveSettled = resolve));
-      void this.drain();
-    }
+    this.kick();
   }
 
+  /** Starts the drain loop unless it runs. */
+  private kick(): void {
+    if (this.running) return;
+    this.settled = new Promise((resolve) => (this.resolveSettled = resolve));
+    void this.drain();
+  }
+
+  /** Runs queued updates (newest draft only), then draws stale views that came into view; one thing at a time. */
   private async drain(): Promise<void> {
     this.running = true;
     try {
-      while (this.queued) {
-        const next = this.queued;
-        this.queued = undefined;
-        await this.update(next);
+      while (this.queued || this.revealed.size > 0) {
+        if (this.queued) {
+          const next = this.queued;
+          this.queued = undefined;
+          await this.update(next);
+        } else {
+          const ids = [...this.revealed];
+          this.revealed.clear();
+          if (this.shown) await this.render(this.shown, ids);
+        }
       }
     } finally {
       this.running = false;
@@ -250,9 +279,27 @@ class ExplorerApp {
     this.messageLine.classList.toggle('error', isError);
   }
 
-  /** Redraws the given views (all by default); returns the milliseconds it took. */
-  private async render(shown: Shown, views: readonly string[] = ALL_VIEWS): Promise<number> {
+  /**
+   * Redraws the given views (all by default) that are on screen, and marks the others stale (drawn when they scroll
+   * into view, or before an export); returns the milliseconds it took.
+   */
+  private async render(shown: Shown, requested: readonly string[] = ALL_VIEWS, offScreenToo = false): Promise<number> {
     const started = performance.now();
+    // The difference view shows only in compare mode; unhidden first, so that whether it is on screen is known.
+    if (requested.includes('plot-difference')) this.diffFigure.hidden = !shown.comparison?.difference;
+    const views = requested.filter((id) => {
+      if (offScreenToo || onScreen(document.getElementById(id)!)) {
+        this.stale.delete(id);
+        return true;
+      }
+      this.stale.add(id);
+      return false;
+    });
+    // The verdict and the warnings belong to the update, whether or not the difference view is on screen.
+    if (requested.includes('plot-difference') && !views.includes('plot-difference')) {
+      this.showVerdict(shown.comparison);
+      this.showWarnings(notesOf(shown));
+    }
     const { settings, primary, axis } = shown;
     const transform = INPUT_TRANSFORMS[settings.primary.transform];
     const schedule = settings.schedule && transform.axis !== 'σ' ? scheduleAxis(settings) : [];
@@ -267,23 +314,22 @@ class ExplorerApp {
     const figures: [string, Figure][] = [];
     if (views.includes('plot-heatmap')) figures.push(['plot-heatmap', matrixHeatmap(ctx('plot-heatmap'), primary.data, primary.shape, 'value')]);
     if (views.includes('plot-curves')) figures.push(['plot-curves', curves(ctx('plot-curves'), primary.data, primary.shape, settings.dims)]);
-    const a = views.includes('plot-similarity') ? primary.analyses : undefined;
+    const a = primary.analyses;
     if (a) {
-      const inputs = requestFor(settings.primary, settings).timesteps.map((x) => (Array.isArray(x) ? x[0]! : (x as number)));
-      const { span, step } = inputStats(inputs);
-      figures.push(
-        ['plot-similarity', similarityHeatmap(ctx('plot-similarity'), a.similarityRows, a.similarity)],
-        ['plot-distances', distances(ctx('plot-distances'), a.adjacent, a.nearest)],
-        ['plot-spectrum', spectrum(ctx('plot-spectrum'), a.spectrum, span, step)],
-        ['plot-pca', pca(ctx('plot-pca'), a.pca.projections, a.pca.explained)],
-      );
+      if (views.includes('plot-similarity')) figures.push(['plot-similarity', similarityHeatmap(ctx('plot-similarity'), a.similarityRows, a.similarity)]);
+      if (views.includes('plot-distances')) figures.push(['plot-distances', distances(ctx('plot-distances'), a.adjacent, a.nearest)]);
+      if (views.includes('plot-spectrum')) {
+        const inputs = requestFor(settings.primary, settings).timesteps.map((x) => (Array.isArray(x) ? x[0]! : (x as number)));
+        const { span, step } = inputStats(inputs);
+        figures.push(['plot-spectrum', spectrum(ctx('plot-spectrum'), a.spectrum, span, step)]);
+      }
+      if (views.includes('plot-pca')) figures.push(['plot-pca', pca(ctx('plot-pca'), a.pca.projections, a.pca.explained)]);
     }
     const { comparison, compare } = shown;
     if (views.includes('plot-difference')) {
-      this.diffFigure.hidden = !comparison?.difference;
       if (comparison?.difference && compare) figures.push(['plot-difference', matrixHeatmap(ctx('plot-difference'), comparison.difference, primary.shape, 'difference')]);
       this.showVerdict(comparison);
-      this.showWarnings([...primary.warnings, ...primary.notes, ...(compare ? compare.warnings.map((w) => `second: ${w}`) : [])]);
+      this.showWarnings(notesOf(shown));
     }
     const config = { displaylogo: false, responsive: false, modeBarButtonsToRemove: ['toImage', 'lasso2d', 'select2d'] };
     const perView: Record<string, number> = {};
@@ -291,11 +337,19 @@ class ExplorerApp {
       const t0 = performance.now();
       const el = document.getElementById(id)!;
       if (f.raster) await drawRaster(el, { ...f, raster: f.raster }, config);
-      else await Plotly.react(el, f.data as never, f.layout as never, config as never);
+      else {
+        // The same figure as drawn (a toggle that permutes columns leaves the distances and the PCA as they were):
+        // plotly is not asked again, which also keeps the user's zoom.
+        const figure = JSON.stringify([f.data, f.layout, config], (_key, value: unknown) => (ArrayBuffer.isView(value) ? Array.from(value as Float32Array) : value));
+        if (this.drawnFigures.get(id) !== figure) {
+          await Plotly.react(el, f.data as never, f.layout as never, config as never);
+          this.drawnFigures.set(id, figure);
+        }
+      }
       perView[id] = performance.now() - t0;
     }
     // Per-view milliseconds, for the benchmark and for finding the slow view (an early phase's views kept).
-    const earlier = views === ALL_VIEWS || views === EARLY_VIEWS ? {} : (JSON.parse(document.body.dataset['renderTimes'] ?? '{}') as Record<string, number>);
+    const earlier = requested === ALL_VIEWS || requested === EARLY_VIEWS ? {} : (JSON.parse(document.body.dataset['renderTimes'] ?? '{}') as Record<string, number>);
     document.body.dataset['renderTimes'] = JSON.stringify({ ...earlier, ...perView });
     return performance.now() - started;
   }
@@ -333,6 +387,8 @@ class ExplorerApp {
         case 'svg': {
           const el = document.getElementById(plotId);
           if (!el || el.closest('figure')?.hidden) return this.say(`The ${PLOT_LABELS[plotId]} view is not shown.`, true);
+          // A view that was off screen through the last update is drawn now, so the export shows the current settings.
+          if (this.stale.has(plotId)) await this.render(shown, [plotId], true);
           const size = plotSize(el);
           // A heatmap's pixels live in a canvas under the plot: export its figure with them as a layout image.
           const figure = exportFigure(el) ?? el;
@@ -390,6 +446,19 @@ function inputStats(inputs: readonly number[]): { span: number; step: number } {
     if (k > 0) step = Math.max(step, Math.abs(x - inputs[k - 1]!));
   });
   return { span: hi - lo, step };
+}
+
+/** The warnings and notes shown under the status line. */
+function notesOf(shown: Shown): string[] {
+  const { primary, compare } = shown;
+  return [...primary.warnings, ...primary.notes, ...(compare ? compare.warnings.map((w) => `second: ${w}`) : [])];
+}
+
+/** Whether any part of an element is inside the window (a hidden figure's plot has an empty box: no). */
+function onScreen(el: HTMLElement): boolean {
+  const box = el.getBoundingClientRect();
+  if (box.width === 0 && box.height === 0) return false;
+  return box.bottom > 0 && box.right > 0 && box.top < window.innerHeight && box.left < window.innerWidth;
 }
 
 /** The pixel size a plot element offers (its CSS box). */

@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { admFrequencies, embed, validate } from '../../src/core/index';
 import { isExplorerSettings, type ExplorerSettings } from '../../src/protocol/explorerProtocol';
 import { colorLut, indexSpans, lutIndex, rasterImage } from '../../webview/plots/raster';
-import { BUNDLE, RESULTS, buildOnce, hoverRaster, launchBrowser, openExplorer, plotData, posted, rasterDrawn, settle, startServer, type DrawnRaster } from './harness';
+import { BUNDLE, RESULTS, buildOnce, hoverRaster, launchBrowser, openExplorer, plotData, posted, rasterDrawn, reveal, settle, startServer, type DrawnRaster } from './harness';
 
 /** A small configuration every exactness check uses: ADM at width 64, t = 0..99, a 10-step overlay. */
 const SMALL: ExplorerSettings = {
@@ -156,6 +156,25 @@ describe('Embedding Explorer webview (headless Chromium)', function () {
     assert.deepEqual(errors, []);
   });
 
+  it('leaves a view below the window for later and draws it, with the newest settings, when it scrolls into view', async () => {
+    const { page, errors } = await open({ init: SMALL });
+    const pcaPoints = (): Promise<number> =>
+      page.evaluate(() => (document.getElementById('plot-pca') as HTMLElement & { data?: { x: number[] }[] }).data?.[1]?.x.length ?? 0);
+    const drawnIn = (): Promise<Record<string, number>> => page.evaluate(() => JSON.parse(document.body.dataset['renderTimes'] ?? '{}'));
+    // 1440 × 1000: the PCA view (fourth row) is below the window when the panel opens.
+    assert.equal(await pcaPoints(), 0, 'the PCA view was drawn although it was off screen');
+    // A change while it is off screen (t from 0 to 59: 60 rows) draws the views on screen only.
+    await page.fill('input[data-field="global:tEnd"]', '59');
+    await settle(page);
+    assert.ok(!('plot-pca' in (await drawnIn())), 'the update drew the off-screen PCA view');
+    assert.equal((await plotData<Line>(page, 'plot-curves'))[0]!.x.length, 60);
+    assert.equal(await pcaPoints(), 0);
+    // Scrolled into view, it is drawn from the newest result.
+    await reveal(page, 'plot-pca');
+    assert.equal(await pcaPoints(), 60);
+    assert.deepEqual(errors, []);
+  });
+
   it('names CPU and why when WebGPU is not available', async () => {
     const { page } = await open({ init: { ...SMALL, backend: 'auto' }, noWebGpu: true });
     const status = await page.textContent('#status');
@@ -292,11 +311,16 @@ describe('Embedding Explorer webview (headless Chromium)', function () {
         init: { ...SMALL, primary: { preset: 'diffusers', params: { embedding_dim: 320, flip_sin_to_cos: true, downscale_freq_shift: 0 }, transform: 'discrete', dtype: 'float32', model: 'sd15-diffusers' }, numTimesteps: 1000, tEnd: 999, schedule: { steps: 50, spacing: 'leading' }, dims: [0, 1, 80, 159] },
       });
       await page.screenshot({ path: resolve(RESULTS, `explorer-${theme}.png`) });
-      // The page scrolls inside <main>; unroll it so the full-page shot holds every view.
-      await page.evaluate(() => {
+      // The page scrolls inside <main>; unroll it and make the window as tall as the page, so every view is on screen
+      // (the explorer draws off-screen views only when they come into view) and the full-page shot holds them all.
+      const height = await page.evaluate(() => {
         document.getElementById('root')!.style.height = 'auto';
         document.querySelector('main')!.style.overflow = 'visible';
+        return document.documentElement.scrollHeight;
       });
+      await page.setViewportSize({ width: 1440, height });
+      await reveal(page, 'plot-pca');
+      assert.ok((await plotData(page, 'plot-pca')).length > 0, 'the PCA view was not drawn once on screen');
       await page.screenshot({ path: resolve(RESULTS, `explorer-${theme}-full.png`), fullPage: true });
       assert.deepEqual(errors, []);
     });

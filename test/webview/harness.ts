@@ -191,8 +191,20 @@ export async function settle(page: Page): Promise<void> {
   await page.evaluate(() => (window as unknown as { timestepLensExplorer: { whenSettled(): Promise<void> } }).timestepLensExplorer.whenSettled());
 }
 
-/** The plotly data of a plot element (what was actually drawn). */
-export function plotData<T = Record<string, unknown>>(page: Page, id: string): Promise<T[]> {
+/**
+ * Scrolls a view into the window and waits until it is drawn: the explorer draws only the views on screen and draws
+ * the others when they scroll into view (webview/main.ts), as a person reading them would see.
+ */
+export async function reveal(page: Page, id: string): Promise<void> {
+  await page.locator(`#${id}`).scrollIntoViewIfNeeded();
+  // The IntersectionObserver reports on the next frame; then the drain loop draws the view.
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  await settle(page);
+}
+
+/** The plotly data of a plot element (what was actually drawn), after scrolling it into view. */
+export async function plotData<T = Record<string, unknown>>(page: Page, id: string): Promise<T[]> {
+  await reveal(page, id);
   return page.evaluate((plotId) => {
     const el = document.getElementById(plotId) as (HTMLElement & { data?: unknown[] }) | null;
     return JSON.parse(JSON.stringify(el?.data ?? [], (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as number[]) : v)));
@@ -230,6 +242,7 @@ const fromBase64 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text
 
 /** Reads a raster view's state and canvas pixels out of the page (arrays travel as base64 bytes). */
 export async function rasterDrawn(page: Page, id: string): Promise<DrawnRaster> {
+  await reveal(page, id);
   const raw = await page.evaluate((plotId) => {
     type State = { spec: Record<string, unknown> & { matrix: Float32Array }; xRange: number[]; yRange: number[]; canvas: HTMLCanvasElement };
     const el = document.getElementById(plotId) as HTMLElement & { __raster?: State; _fullLayout: { _size: unknown } };

@@ -20,6 +20,8 @@ interface GraphDiv extends HTMLElement {
   on?(event: string, handler: (event: Record<string, unknown>) => void): void;
   /** What is drawn now, for hover, zoom, export and the browser tests. */
   __raster?: RasterState;
+  /** The figure (everything but the matrix) plotly drew last; see `drawRaster`. */
+  __rasterFigure?: string;
 }
 
 /** What a drawn raster is: the spec, the axis ranges shown (axis units) and the canvas holding its pixels. */
@@ -54,16 +56,26 @@ function render(gd: GraphDiv, state: RasterState): void {
   if (container && canvas.parentElement !== container) container.prepend(canvas);
 }
 
-/** Draws a raster figure with Plotly.react; the first call on an element also installs hover and zoom handling. */
+/**
+ * Draws a raster figure; the first call on an element also installs hover and zoom handling. Plotly draws only when
+ * the figure around the matrix (axes, ranges, colour bar, theme, size) differs from what it drew last: a moved slider
+ * usually changes the matrix alone, and then only the canvas is rasterised again (plotly's axes and colour bar cost
+ * more than the image). Without a plotly redraw the axes keep their ranges, so a zoom the user made stays.
+ */
 export async function drawRaster(gd: GraphDiv, figure: Figure & { raster: RasterSpec }, config: PlotSpec): Promise<void> {
   const spec = figure.raster;
-  const xRange = (figure.layout['xaxis'] as { range: [number, number] }).range;
-  const yRange = (figure.layout['yaxis'] as { range: [number, number] }).range;
   const first = gd.__raster === undefined;
   const canvas = gd.__raster?.canvas ?? Object.assign(document.createElement('canvas'), { className: 'raster' });
+  const around = JSON.stringify([figure.data, figure.layout, config]);
+  const replot = first || around !== gd.__rasterFigure || !gd._fullLayout;
+  const xRange = replot ? (figure.layout['xaxis'] as { range: [number, number] }).range : gd._fullLayout!.xaxis.range;
+  const yRange = replot ? (figure.layout['yaxis'] as { range: [number, number] }).range : gd._fullLayout!.yaxis.range;
   const state: RasterState = { spec, xRange: [...xRange], yRange: [...yRange], lut: colorLut(spec.colorscale), canvas };
   gd.__raster = state;
-  await Plotly.react(gd as never, figure.data as never, figure.layout as never, config as never);
+  if (replot) {
+    await Plotly.react(gd as never, figure.data as never, figure.layout as never, config as never);
+    gd.__rasterFigure = around;
+  }
   render(gd, state);
   if (first) install(gd);
 }

@@ -61,6 +61,16 @@ function maxAbs(values: Float32Array): number {
   return Math.max(hi, -lo) || 1;
 }
 
+/**
+ * `v` rounded up to two significant digits (0.99997 → 1, 1.983 → 2): colour ranges built on it stay put while a
+ * slider nudges the data's extreme, so the colour bar and axes need no redraw (rasterView.ts draws only the image).
+ */
+export function niceCeil(v: number): number {
+  if (!(v > 0) || !Number.isFinite(v)) return v;
+  const scale = 10 ** (1 - Math.floor(Math.log10(v)));
+  return Number((Math.ceil(v * scale - 1e-9) / scale).toPrecision(2));
+}
+
 const tHover = (ctx: ViewContext): string => `${ctx.axisTitle}=%{x:.6~g}`;
 
 /** A number as plotly's `.Ng` hover format would show it (N significant digits, trailing zeros dropped). */
@@ -146,7 +156,7 @@ function rasterFigure(ctx: ViewContext, spec: RasterSpec, xAxis: PlotSpec, yAxis
  */
 export function matrixHeatmap(ctx: ViewContext, data: Float32Array, shape: readonly [number, number], title: string): Figure & { raster: RasterSpec } {
   const [rows, width] = shape;
-  const m = maxAbs(data);
+  const m = niceCeil(maxAbs(data));
   const spec: RasterSpec = {
     matrix: data,
     rows,
@@ -242,7 +252,7 @@ export function similarityHeatmap(ctx: ViewContext, rows: Int32Array, values: Fl
     rows: n,
     cols: n,
     aggregate: 'mean',
-    zmin: Math.min(lo, 0),
+    zmin: lo < 0 ? -niceCeil(-lo) : 0,
     zmax: 1,
     colorscale: ctx.theme.sequential,
     x: axis,
