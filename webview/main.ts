@@ -11,6 +11,7 @@ import { assertNever, type ExplorerSettings } from '../src/protocol/explorerProt
 import { createComputer, type Computer, type ExplorerResult } from './compute';
 import { HostBridge, type HostEvent } from './hostBridge';
 import Plotly from './plots/plotly';
+import { drawLayered, layeredExportFigure } from './plots/layerView';
 import { drawRaster, exportFigure } from './plots/rasterView';
 import { readTheme, type Theme } from './plots/theme';
 import { curves, distances, matrixHeatmap, pca, similarityHeatmap, spectrum, type Figure, type ViewContext } from './plots/traces';
@@ -82,8 +83,6 @@ class ExplorerApp {
   private readonly stale = new Set<string>();
   /** Stale views that came into view, waiting for the drain loop to draw them. */
   private readonly revealed = new Set<string>();
-  /** What each plotly (non-raster) view drew last, so an unchanged figure is not drawn again. */
-  private readonly drawnFigures = new Map<string, string>();
 
   constructor(root: HTMLElement) {
     this.theme = readTheme();
@@ -337,15 +336,7 @@ class ExplorerApp {
       const t0 = performance.now();
       const el = document.getElementById(id)!;
       if (f.raster) await drawRaster(el, { ...f, raster: f.raster }, config);
-      else {
-        // The same figure as drawn (a toggle that permutes columns leaves the distances and the PCA as they were):
-        // plotly is not asked again, which also keeps the user's zoom.
-        const figure = JSON.stringify([f.data, f.layout, config], (_key, value: unknown) => (ArrayBuffer.isView(value) ? Array.from(value as Float32Array) : value));
-        if (this.drawnFigures.get(id) !== figure) {
-          await Plotly.react(el, f.data as never, f.layout as never, config as never);
-          this.drawnFigures.set(id, figure);
-        }
-      }
+      else await drawLayered(el, f, config);
       perView[id] = performance.now() - t0;
     }
     // Per-view milliseconds, for the benchmark and for finding the slow view (an early phase's views kept).
@@ -391,7 +382,7 @@ class ExplorerApp {
           if (this.stale.has(plotId)) await this.render(shown, [plotId], true);
           const size = plotSize(el);
           // A heatmap's pixels live in a canvas under the plot: export its figure with them as a layout image.
-          const figure = exportFigure(el) ?? el;
+          const figure = exportFigure(el) ?? layeredExportFigure(el) ?? el;
           const url = await Plotly.toImage(figure as never, { format: id, width: size.width, height: size.height, scale: id === 'png' ? 2 : 1 } as never);
           message = await this.save(id, `${plotId.replace('plot-', '')}.${id}`, dataUrlBytes(url));
           break;

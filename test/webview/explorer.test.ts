@@ -159,7 +159,7 @@ describe('Embedding Explorer webview (headless Chromium)', function () {
   it('leaves a view below the window for later and draws it, with the newest settings, when it scrolls into view', async () => {
     const { page, errors } = await open({ init: SMALL });
     const pcaPoints = (): Promise<number> =>
-      page.evaluate(() => (document.getElementById('plot-pca') as HTMLElement & { data?: { x: number[] }[] }).data?.[1]?.x.length ?? 0);
+      page.evaluate(() => (document.getElementById('plot-pca') as HTMLElement & { __layer?: { traces: { x: number[] }[] } }).__layer?.traces[1]?.x.length ?? 0);
     const drawnIn = (): Promise<Record<string, number>> => page.evaluate(() => JSON.parse(document.body.dataset['renderTimes'] ?? '{}'));
     // 1440 × 1000: the PCA view (fourth row) is below the window when the panel opens.
     assert.equal(await pcaPoints(), 0, 'the PCA view was drawn although it was off screen');

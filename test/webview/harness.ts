@@ -206,8 +206,9 @@ export async function reveal(page: Page, id: string): Promise<void> {
 export async function plotData<T = Record<string, unknown>>(page: Page, id: string): Promise<T[]> {
   await reveal(page, id);
   return page.evaluate((plotId) => {
-    const el = document.getElementById(plotId) as (HTMLElement & { data?: unknown[] }) | null;
-    return JSON.parse(JSON.stringify(el?.data ?? [], (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as number[]) : v)));
+    // Line and marker views keep their points off plotly's traces, in the canvas layer's state (webview/plots/layerView.ts).
+    const el = document.getElementById(plotId) as (HTMLElement & { data?: unknown[]; __layer?: { traces: unknown[] } }) | null;
+    return JSON.parse(JSON.stringify(el?.__layer?.traces ?? el?.data ?? [], (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as number[]) : v)));
   }, id) as Promise<T[]>;
 }
 
