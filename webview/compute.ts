@@ -8,7 +8,7 @@
 import { planEmbedding, resolveRequest, type EmbedRequest } from '../src/core/index';
 import type { BackendPreference } from '../src/protocol/explorerProtocol';
 import { adjacentDistances, columnSpectrum, nearestRows, similarityAndPca, type ColumnSpectrum } from './cpuAnalyses';
-import { MAX_PAIRWISE_ROWS, createEngine, type Engine } from './engine/index';
+import { MAX_PAIRWISE_ROWS, createEngine, type ComputeResult, type Engine } from './engine/index';
 import cpuWorkerSource from 'inline-worker:./engine/cpu/worker';
 
 /** Which backend ran, in words for the status line. */
@@ -61,6 +61,11 @@ export interface Computer {
   readonly backend: BackendInfo;
   /** E for a request, with the analyses when `analyses` is given. Throws the core's ValidationError on bad input. */
   compute(request: EmbedRequest, analyses?: AnalysisOptions): Promise<ExplorerResult>;
+  /**
+   * Hands a result nothing reads any more back to the engine (engine.recycle): the next compute of the same size
+   * fills its arrays instead of allocating new ones.
+   */
+  release(result: ExplorerResult): void;
   dispose(): void;
 }
 
@@ -111,6 +116,8 @@ const EXACT_PAIRWISE_ROWS = { webgpu: MAX_PAIRWISE_ROWS, cpu: 4096 } as const;
  */
 class EngineComputer implements Computer {
   private label: string | undefined;
+  /** The engine result behind each result handed out, for `release`. */
+  private readonly engineResults = new WeakMap<ExplorerResult, ComputeResult>();
 
   constructor(
     private readonly engine: Engine,
@@ -166,7 +173,16 @@ class EngineComputer implements Computer {
         pca,
       };
     }
-    return { shape, data, warnings: result.warnings, notes, backend: this.backend, computeMs: performance.now() - start, analyses: out };
+    const explorerResult = { shape, data, warnings: result.warnings, notes, backend: this.backend, computeMs: performance.now() - start, analyses: out };
+    this.engineResults.set(explorerResult, result);
+    return explorerResult;
+  }
+
+  release(result: ExplorerResult): void {
+    const engineResult = this.engineResults.get(result);
+    if (!engineResult) return;
+    this.engineResults.delete(result);
+    this.engine.recycle(engineResult);
   }
 
   dispose(): void {

@@ -81,6 +81,8 @@ class ExplorerApp {
    * drawing the rest costs as much again), drawn when they scroll into view.
    */
   private readonly stale = new Set<string>();
+  /** The results the views show now (the early E and the full result), released when the next update replaces them. */
+  private inUse: ExplorerResult[] = [];
   /** Stale views that came into view, waiting for the drain loop to draw them. */
   private readonly revealed = new Set<string>();
 
@@ -221,16 +223,20 @@ class ExplorerApp {
       const axis = Float64Array.from(axisValues(settings.primary.transform, settings));
       let renderMs = 0;
       let primaryPromise: Promise<ExplorerResult>;
+      const results: ExplorerResult[] = [];
       if (this.computer.backend.kind === 'cpu') {
         // Two requests to the worker: E alone, then the analyses (the worker reuses that E). The heatmap and the curves
         // are drawn here while the worker computes the rest, so drawing and computing overlap.
         const early = this.computer.compute(request);
         primaryPromise = this.computer.compute(request, { maxSimilarityRows: MAX_SIMILARITY_ROWS });
         const first = await early;
+        results.push(first);
         renderMs += await this.render({ settings, primary: first, axis }, EARLY_VIEWS);
       } else primaryPromise = this.computer.compute(request, { maxSimilarityRows: MAX_SIMILARITY_ROWS });
       const primary = await primaryPromise;
+      results.push(primary);
       const compare = settings.compare ? await this.computer.compute(requestFor(settings.compare, settings)) : undefined;
+      if (compare) results.push(compare);
       const comparison = compare && settings.compare ? this.compare(primary, compare, settings) : undefined;
       // Compute: request → last array ready (the early drawing overlaps it); render: time spent drawing, both phases.
       const computeMs = performance.now() - started - renderMs;
@@ -238,6 +244,9 @@ class ExplorerApp {
       const drawEarly = this.computer.backend.kind !== 'cpu';
       renderMs += await this.render(shown, drawEarly ? undefined : LATE_VIEWS);
       this.shown = shown;
+      // The previous update's arrays are not drawn or exported any more: the engine refills them next time.
+      for (const old of this.inUse) this.computer.release(old);
+      this.inUse = results;
       this.staleBanner.hidden = true;
       this.showStatus(primary, computeMs, renderMs);
       this.bridge.saveSettings(settings);

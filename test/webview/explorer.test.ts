@@ -175,6 +175,25 @@ describe('Embedding Explorer webview (headless Chromium)', function () {
     assert.deepEqual(errors, []);
   });
 
+  it('refills the arrays of replaced results (engine.recycle) with exactly the new values', async () => {
+    const { page, errors } = await open({ init: SMALL });
+    // Same shape every time, so from the second change on the worker fills arrays the panel handed back.
+    for (const maxPeriod of [9000, 5000, 20000]) {
+      await page.fill('section[data-side=primary] input[data-param=max_period]', String(maxPeriod));
+      await settle(page);
+      const expected = embed({ preset: 'adm', timesteps: T_SMALL, params: { dim: 64, max_period: maxPeriod } }).data;
+      const heat = await rasterDrawn(page, 'plot-heatmap');
+      assert.deepEqual(Array.from(heat.matrix), Array.from(expected), `E after max_period=${maxPeriod}`);
+      const sim = await rasterDrawn(page, 'plot-similarity');
+      const norm = (r: number): number => Math.sqrt(dot(expected.subarray(r * 64, r * 64 + 64), expected.subarray(r * 64, r * 64 + 64)));
+      for (const [a, b] of [[0, 0], [3, 97], [50, 51], [99, 10]] as const) {
+        const cos = dot(expected.subarray(a * 64, a * 64 + 64), expected.subarray(b * 64, b * 64 + 64)) / (norm(a) * norm(b));
+        assert.ok(Math.abs(sim.matrix[a * 100 + b]! - cos) < 1e-5, `similarity (${a}, ${b}) after max_period=${maxPeriod}`);
+      }
+    }
+    assert.deepEqual(errors, []);
+  });
+
   it('names CPU and why when WebGPU is not available', async () => {
     const { page } = await open({ init: { ...SMALL, backend: 'auto' }, noWebGpu: true });
     const status = await page.textContent('#status');

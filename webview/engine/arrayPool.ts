@@ -52,6 +52,15 @@ export class ArrayPool {
     }
   }
 
+  /** Removes and returns every held array (to hand them to a worker, which fills them there). */
+  drain(): Float32Array[] {
+    const all = this.free;
+    for (const array of all) this.held.delete(array.buffer);
+    this.free = [];
+    this.bytes = 0;
+    return all;
+  }
+
   /** Bytes held now (tests). */
   get heldBytes(): number {
     return this.bytes;

@@ -128,8 +128,8 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine 
   const selection = await selectBackend({ ...options, force });
   // The CPU backend is made only when it runs (a worker costs a thread and its startup).
   const pool = new ArrayPool(options.recycleBytes);
-  // A worker's arrays are transferred to this thread, so only the inline CPU backend draws on the pool.
-  const cpu = (): ComputeBackend => (options.cpuWorker ? new WorkerCpuBackend(options.cpuWorker) : new CpuBackend(pool));
+  // With a worker, the recycled arrays travel to it with each request (transferred, not copied).
+  const cpu = (): ComputeBackend => (options.cpuWorker ? new WorkerCpuBackend(options.cpuWorker, pool) : new CpuBackend(pool));
   if (selection.kind === 'webgpu' && selection.device) {
     const maxChunkBytes = Math.min(options.maxChunkBytes ?? Infinity, selection.device.limits.maxStorageBufferBindingSize);
     return new EngineImpl(new WebGpuBackend(selection.device, maxChunkBytes, pool), selection.reason, lazyBackend(cpu), pool);

@@ -274,7 +274,8 @@ export function distances(
   let top = 0;
   for (const v of adjacent) if (v > top && Number.isFinite(v)) top = v;
   for (const v of nearest.distance) if (v > top && Number.isFinite(v)) top = v;
-  const yRange: [number, number] = [0, (top || 1) * 1.08];
+  // Rounded up (niceCeil) so that a slider nudging the distances keeps the axis, and plotly need not redraw it.
+  const yRange: [number, number] = [0, niceCeil((top || 1) * 1.08)];
   const keepAdjacent = decimateMinMax(adjacent, columns);
   const keepNearest = decimateMinMax(nearest.distance, columns);
   const traces: PlotSpec[] = [
@@ -375,7 +376,8 @@ export function spectrum(
   let hi = -Infinity;
   for (const p of spec.period) if (p > 0 && Number.isFinite(p)) [lo, hi] = [Math.min(lo, p), Math.max(hi, p)];
   for (const v of [inputSpan, 2 * inputStep]) if (v > 0 && Number.isFinite(v)) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
-  const yRange = Number.isFinite(lo) ? [Math.log10(lo) - 0.3, Math.log10(hi) + 0.3] : undefined;
+  // Whole quarter-decades beyond the extremes, so small moves of the periods keep the axis (no plotly redraw).
+  const yRange = Number.isFinite(lo) ? [Math.floor((Math.log10(lo) - 0.2) * 4) / 4, Math.ceil((Math.log10(hi) + 0.2) * 4) / 4] : undefined;
   const kinds: [string, string, (c: number) => boolean][] = [
     ['period (input units)', theme.palette[0]!, (c) => !spec.aliased[c] && !spec.nearConstant[c]],
     ['period: nearly constant over the steps', theme.muted, (c) => !spec.aliased[c] && !!spec.nearConstant[c]],
@@ -421,7 +423,7 @@ export function spectrum(
         title: { text: 'range' },
         overlaying: 'y',
         side: 'right',
-        range: [0, Math.max(topRange, 1e-6) * 1.05],
+        range: [0, niceCeil(Math.max(topRange, 1e-6) * 1.05)],
         tickformat: '.2~f',
         nticks: 5,
         showgrid: false,

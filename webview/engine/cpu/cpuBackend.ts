@@ -173,12 +173,22 @@ export class CpuBackend implements ComputeBackend {
   async run(plan: EmbeddingPlan, analyses: Analyses, timings: Record<string, number>): Promise<BackendOutput> {
     const t = now();
     const reused = this.lastEmbedding && samePlan(this.lastEmbedding.plan, plan) ? this.lastEmbedding.data : undefined;
+    // A kept E that this plan cannot use goes back to the pool.
+    if (this.lastEmbedding && !reused) this.pool?.give(this.lastEmbedding.data);
     const data = reused ?? embedOnCpu(plan, this.pool?.take(plan.rows * plan.rowWidth));
     const embeddingOnly = !Object.values(analyses).some(Boolean);
     // A copy, since a worker hands `data` itself to its caller; one use only.
-    this.lastEmbedding = embeddingOnly ? { plan, data: data.slice() } : undefined;
+    this.lastEmbedding = embeddingOnly ? { plan, data: this.copy(data) } : undefined;
     timings['embedding'] = now() - t;
     return { data, ...(await cpuAnalyses(plan, data, analyses, timings, this.cache, this.pool)), notes: [] };
+  }
+
+  /** A copy of `data`, into a recycled array when there is one. */
+  private copy(data: Float32Array): Float32Array {
+    if (!this.pool) return data.slice();
+    const copy = this.pool.take(data.length);
+    copy.set(data);
+    return copy;
   }
 
   dispose(): void {}

@@ -3,17 +3,21 @@
  * input while a request computes. Built as its own bundle and inlined into the webview's as text (esbuild.mjs,
  * `inline-worker:`), then started from a blob: URL (workerBackend.ts), which the panel's CSP allows as `worker-src blob:`.
  *
- * Messages: in `{ id, plan, analyses }`; out `{ id, output, timings }` or `{ id, error }`. The backend instance lives as
+ * Messages: in `{ id, plan, analyses, recycled }`; out `{ id, output, timings }` or `{ id, error }`. The backend instance lives as
  * long as the worker, so its PCA warm start carries over between requests.
  */
+import { ArrayPool } from '../arrayPool';
 import { CpuBackend } from './cpuBackend';
 import type { WorkerReply, WorkerRequest } from './workerProtocol';
 
-const backend = new CpuBackend();
+/** Result arrays the owner recycled and sent back; the backend fills them before allocating new ones. */
+const pool = new ArrayPool();
+const backend = new CpuBackend(pool);
 const scope = globalThis as unknown as { onmessage: ((event: MessageEvent<WorkerRequest>) => void) | null; postMessage(message: WorkerReply, transfer: Transferable[]): void };
 
 scope.onmessage = (event) => {
-  const { id, plan, analyses } = event.data;
+  const { id, plan, analyses, recycled } = event.data;
+  for (const buffer of recycled ?? []) pool.give(new Float32Array(buffer));
   const timings: Record<string, number> = {};
   backend.run(plan, analyses, timings).then(
     (output) => {

@@ -7,6 +7,7 @@
 import type { EmbeddingPlan } from '../../../src/core/plan';
 import type { BackendOutput, ComputeBackend } from '../backend';
 import type { Analyses } from '../types';
+import type { ArrayPool } from '../arrayPool';
 import { CpuBackend } from './cpuBackend';
 import type { WorkerReply, WorkerRequest } from './workerProtocol';
 
@@ -28,7 +29,14 @@ export class WorkerCpuBackend implements ComputeBackend {
   private broken: string | undefined;
   private readonly inline = new CpuBackend();
 
-  constructor(create: () => Worker) {
+  /**
+   * `pool`: the engine's recycled arrays (on this thread). Each request takes them all along to the worker, whose
+   * own pool fills them; the results come back transferred, so nothing is copied either way.
+   */
+  constructor(
+    create: () => Worker,
+    private readonly pool?: ArrayPool,
+  ) {
     try {
       this.worker = create();
       this.worker.onmessage = (event: MessageEvent<WorkerReply>) => this.receive(event.data);
@@ -44,7 +52,8 @@ export class WorkerCpuBackend implements ComputeBackend {
     try {
       const reply = await new Promise<{ output: BackendOutput; timings: Record<string, number> }>((resolve, reject) => {
         this.pending.set(id, { resolve, reject });
-        this.worker!.postMessage({ id, plan, analyses } satisfies WorkerRequest);
+        const recycled = (this.pool?.drain() ?? []).map((array) => array.buffer as ArrayBuffer);
+        this.worker!.postMessage({ id, plan, analyses, recycled } satisfies WorkerRequest, recycled);
       });
       Object.assign(timings, reply.timings);
       return reply.output;

@@ -8,6 +8,11 @@ export interface WorkerRequest {
   readonly id: number;
   readonly plan: EmbeddingPlan;
   readonly analyses: Analyses;
+  /**
+   * Buffers of result arrays the caller recycled (engine.recycle), transferred back so the worker fills them instead
+   * of allocating: a fresh multi-MiB array costs several ms per MiB in a browser (arrayPool.ts).
+   */
+  readonly recycled?: readonly ArrayBuffer[];
 }
 
 /** Worker → owner: the result and its stage timings, or the error message. */
