@@ -451,7 +451,11 @@ function inputStats(inputs: readonly number[]): { span: number; step: number } {
 /** The warnings and notes shown under the status line. */
 function notesOf(shown: Shown): string[] {
   const { primary, compare } = shown;
-  return [...primary.warnings, ...primary.notes, ...(compare ? compare.warnings.map((w) => `second: ${w}`) : [])];
+  const width = primary.shape[1];
+  // Dims past the width are not drawn; say so rather than leave a curve missing without a word.
+  const outside = shown.settings.dims.filter((d) => d >= width);
+  const dims = outside.length === 0 ? [] : [`Curves: dim${outside.length > 1 ? 's' : ''} ${outside.join(', ')} ${outside.length > 1 ? 'are' : 'is'} beyond E's ${width} columns (0…${width - 1}), so not drawn.`];
+  return [...dims, ...primary.warnings, ...primary.notes, ...(compare ? compare.warnings.map((w) => `second: ${w}`) : [])];
 }
 
 /** Whether any part of an element is inside the window (a hidden figure's plot has an empty box: no). */

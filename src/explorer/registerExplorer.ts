@@ -4,8 +4,8 @@
  * and the tracking of the last active text editor that "Insert code" writes into.
  */
 import * as vscode from 'vscode';
-import { getPreset, type EmbedRequest } from '../core/index';
-import { isEmbeddingSettings, isExplorerSettings, type EmbeddingSettings, type ExplorerSettings } from '../protocol/explorerProtocol';
+import { getPreset, outputWidth, resolveRequest, type EmbedRequest } from '../core/index';
+import { curveDimsFor, isEmbeddingSettings, isExplorerSettings, type EmbeddingSettings, type ExplorerSettings } from '../protocol/explorerProtocol';
 import { ExplorerPanel, type ExplorerHost } from './explorerPanel';
 
 /** Everything the explorer registers; the returned disposables belong in context.subscriptions. */
@@ -26,6 +26,16 @@ export function registerExplorer(context: vscode.ExtensionContext, log: vscode.L
       },
     }),
   ];
+}
+
+/** The width of E for a side's settings, or 2 when they are not valid (the panel then shows why). */
+function widthOf(side: EmbeddingSettings): number {
+  try {
+    const resolved = resolveRequest({ preset: side.preset, timesteps: [0], params: side.params, dtype: side.dtype });
+    return outputWidth(side.preset, resolved.params, resolved.columns);
+  } catch {
+    return 2;
+  }
 }
 
 /**
@@ -51,7 +61,7 @@ export function settingsFromArgument(arg: unknown): ExplorerSettings | null {
     numTimesteps,
     ...axisRange,
     schedule: null,
-    dims: [0, 1],
+    dims: curveDimsFor(widthOf(side)),
     framework: 'pytorch',
     form: 'function',
     backend: 'auto',

@@ -330,3 +330,14 @@ export function requestIdOf(value: unknown): number | null {
 export function assertNever(value: never): never {
   throw new Error(`unhandled message ${JSON.stringify(value)}`);
 }
+
+/**
+ * Curve dims worth showing first for an embedding `width` wide: a quarter, three eighths, a half and three quarters
+ * into the first half of the columns. In the usual geometric frequency ladder those cycle from many times to about
+ * once over 1000 steps; dims 0 and 1 cycle every few steps, a solid band at T = 1000.
+ */
+export function curveDimsFor(width: number): number[] {
+  const half = Math.floor(width / 2);
+  if (half < 4) return Array.from({ length: Math.min(Math.max(width, 1), 4) }, (_, k) => k);
+  return [...new Set([half / 4, (3 * half) / 8, half / 2, (3 * half) / 4].map((d) => Math.round(d)))];
+}

@@ -11,6 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { admFrequencies, embed, validate } from '../../src/core/index';
 import { isExplorerSettings, type ExplorerSettings } from '../../src/protocol/explorerProtocol';
 import { colorLut, indexSpans, lutIndex, rasterImage } from '../../webview/plots/raster';
+import { defaultSettings } from '../../webview/ui/settings';
 import { BUNDLE, RESULTS, buildOnce, hoverRaster, launchBrowser, openExplorer, plotData, posted, rasterDrawn, reveal, settle, startServer, type DrawnRaster } from './harness';
 
 /** A small configuration every exactness check uses: ADM at width 64, t = 0..99, a 10-step overlay. */
@@ -194,6 +195,20 @@ describe('Embedding Explorer webview (headless Chromium)', function () {
     assert.deepEqual(errors, []);
   });
 
+  it('says which curve dims lie beyond the width, and shows a hand-edited model as custom', async () => {
+    const { page, errors } = await open({ init: { ...defaultSettings(), numTimesteps: 100, tEnd: 99, backend: 'cpu' } });
+    assert.equal(await page.inputValue('section[data-side=primary] select[data-field=model]'), 'sd15-diffusers');
+    await page.fill('input[data-field="global:dims"]', '0, 5, 400, 999');
+    await settle(page);
+    assert.match((await page.textContent('#warnings'))!, /Curves: dims 400, 999 are beyond E's 320 columns \(0…319\), so not drawn\./);
+    assert.deepEqual((await plotData<Line>(page, 'plot-curves')).filter((c) => c.name?.startsWith('dim ') && !c.name.includes('sampling')).map((c) => c.name), ['dim 0', 'dim 5']);
+    // A parameter edited by hand: the settings are no longer SD 1.5's, and the Model dropdown says so at once.
+    await page.fill('section[data-side=primary] input[data-param=max_period]', '5000');
+    await settle(page);
+    assert.equal(await page.inputValue('section[data-side=primary] select[data-field=model]'), '');
+    assert.deepEqual(errors, []);
+  });
+
   it('names CPU and why when WebGPU is not available', async () => {
     const { page } = await open({ init: { ...SMALL, backend: 'auto' }, noWebGpu: true });
     const status = await page.textContent('#status');
@@ -323,11 +338,11 @@ describe('Embedding Explorer webview (headless Chromium)', function () {
     assert.deepEqual(first, { type: 'ready', protocolVersion: 1 });
   });
 
-  for (const theme of ['light', 'dark'] as const)
+  for (const theme of ['light', 'dark', 'high-contrast'] as const)
     it(`writes a ${theme} screenshot (SD 1.5 in diffusers with a 50-step overlay)`, async () => {
       const { page, errors } = await open({
         theme,
-        init: { ...SMALL, primary: { preset: 'diffusers', params: { embedding_dim: 320, flip_sin_to_cos: true, downscale_freq_shift: 0 }, transform: 'discrete', dtype: 'float32', model: 'sd15-diffusers' }, numTimesteps: 1000, tEnd: 999, schedule: { steps: 50, spacing: 'leading' }, dims: [0, 1, 80, 159] },
+        init: { ...SMALL, primary: { preset: 'diffusers', params: { embedding_dim: 320, flip_sin_to_cos: true, downscale_freq_shift: 0 }, transform: 'discrete', dtype: 'float32', model: 'sd15-diffusers' }, numTimesteps: 1000, tEnd: 999, schedule: { steps: 50, spacing: 'leading' }, dims: [40, 60, 80, 120] },
       });
       await page.screenshot({ path: resolve(RESULTS, `explorer-${theme}.png`) });
       // The page scrolls inside <main>; unroll it and make the window as tall as the page, so every view is on screen

@@ -60,6 +60,24 @@ const THEMES = {
       'font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif', 'font-size': '13px', 'editor-font-family': '"DejaVu Sans Mono", monospace',
     },
   },
+  'high-contrast': {
+    // VS Code's Dark High Contrast: black, white text, orange-ish focus, cyan-ish contrast borders.
+    bodyClass: 'vscode-high-contrast',
+    vars: {
+      foreground: '#ffffff', 'editor-background': '#000000', 'editor-foreground': '#ffffff', 'sideBar-background': '#000000',
+      'panel-border': '#6fc3df', contrastBorder: '#6fc3df', contrastActiveBorder: '#f38518', descriptionForeground: '#ffffff',
+      'input-background': '#000000', 'input-foreground': '#ffffff', 'input-border': '#6fc3df', 'dropdown-background': '#000000',
+      'dropdown-foreground': '#ffffff', 'dropdown-border': '#6fc3df', 'button-background': '#000000', 'button-foreground': '#ffffff',
+      'button-border': '#6fc3df', 'button-hoverBackground': '#000000', 'button-secondaryBackground': '#000000',
+      'button-secondaryForeground': '#ffffff', 'button-secondaryHoverBackground': '#000000', focusBorder: '#f38518',
+      errorForeground: '#f48771', 'inputValidation-errorBackground': '#000000', 'inputValidation-errorBorder': '#f48771',
+      'inputValidation-warningBackground': '#000000', 'inputValidation-warningBorder': '#ffd700', 'editorWarning-foreground': '#ffd700',
+      'charts-blue': '#3794ff', 'charts-red': '#f14c4c', 'charts-green': '#89d185', 'charts-orange': '#d18616', 'charts-purple': '#b180d7',
+      'charts-yellow': '#ffd700', 'textBlockQuote-background': '#000000', 'sideBarTitle-foreground': '#ffffff',
+      'editorIndentGuide-background1': '#ffffff',
+      'font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif', 'font-size': '13px', 'editor-font-family': '"DejaVu Sans Mono", monospace',
+    },
+  },
 } as const;
 
 /** A theme the harness page can show. */

@@ -103,6 +103,9 @@ export function baseLayout(theme: Theme, size: { width: number; height: number }
     zerolinecolor: theme.grid,
     linecolor: theme.grid,
     automargin: true,
+    // Plotly's default hides tick labels that overflow the plot div, measuring every label to find them: ~150 ms on
+    // the first draw of the panel. The margins leave room for the labels, so none is hidden here anyway.
+    ticklabeloverflow: 'allow',
     title: { font: { size: theme.fontSize } },
   };
   return {

@@ -160,7 +160,20 @@ export class Controls {
   private emit(draft: ExplorerSettings, rebuild = false): void {
     this.draft = draft;
     if (rebuild) this.render();
+    else this.syncModels();
     this.handlers.change(draft, rebuild);
+  }
+
+  /**
+   * A parameter edited by hand makes a side no longer a named model's convention (its `model` is dropped): the Model
+   * dropdown says "— custom —" at once rather than naming a model whose settings it no longer shows.
+   */
+  private syncModels(): void {
+    for (const side of ['primary', 'compare'] as const) {
+      const select = this.root.querySelector<HTMLSelectElement>(`section[data-side=${side}] select[data-field=model]`);
+      const model = this.draft[side]?.model ?? '';
+      if (select && select.value !== model) select.value = model;
+    }
   }
 
   private updateSide(side: SideKey, next: EmbeddingSettings, rebuild = false): void {

@@ -16,6 +16,7 @@ import {
   type TimestepDtype,
 } from '../../src/core/index';
 import {
+  curveDimsFor,
   MAX_SCHEDULE_STEPS,
   MAX_TIMESTEPS,
   type EmbeddingSettings,
@@ -100,7 +101,8 @@ export function defaultSettings(): ExplorerSettings {
     tStart: 0,
     tEnd: 999,
     schedule: null,
-    dims: [0, 1, 80, 159],
+    // [40, 60, 80, 120] at width 320: periods of 2π·10 to 2π·1000 steps (dims 0 and 1 would be solid bands).
+    dims: curveDimsFor(320),
     framework: 'pytorch',
     form: 'function',
     backend: 'auto',
