@@ -359,6 +359,27 @@ describe('Embedding Explorer webview (headless Chromium)', function () {
       assert.deepEqual(errors, []);
     });
 
+  for (const width of [760, 520])
+    it(`fits a ${width}-px-wide panel: every view within the width, drawn at it (screenshot)`, async () => {
+      const { page, errors } = await open({ init: SMALL });
+      await page.setViewportSize({ width, height: 1000 });
+      // The explorer redraws 150 ms after the last resize event.
+      await page.waitForTimeout(400);
+      await settle(page);
+      for (const id of ['plot-heatmap', 'plot-curves', 'plot-similarity', 'plot-distances', 'plot-spectrum', 'plot-pca']) {
+        await reveal(page, id);
+        const { right, svgWidth } = await page.evaluate((plotId) => {
+          const el = document.getElementById(plotId)!;
+          return { right: el.getBoundingClientRect().right, svgWidth: el.querySelector('svg.main-svg')?.getBoundingClientRect().width ?? 0 };
+        }, id);
+        assert.ok(right <= width, `${id} reaches x = ${right} in a ${width}-px panel`);
+        assert.ok(svgWidth > 0 && svgWidth <= width, `${id} is drawn ${svgWidth} px wide in a ${width}-px panel`);
+      }
+      await page.evaluate(() => document.getElementById('plot-heatmap')!.scrollIntoView());
+      await page.screenshot({ path: resolve(RESULTS, `explorer-narrow-${width}.png`) });
+      assert.deepEqual(errors, []);
+    });
+
   it('updates every view at T = 1000, width 1024 and records the latency', async function () {
     this.timeout(600_000);
     const measure = async (backend: ExplorerSettings['backend'], runs: number): Promise<{ total: number; compute: number; render: number; status: string; views: unknown }> => {
