@@ -353,10 +353,10 @@ function recycleTests(getEngine: () => Engine, tolerance: number): void {
 
   it('a result recycled twice is handed out once; another size gets a new array', async () => {
     const engine = getEngine();
-    const request: EmbedRequest = { preset: 'adm', timesteps: steps(32, 999), params: { dim: 64 } };
-    // Three plans of one size (the CPU backend keeps the last embedding-only plan's E, so repeating a plan would not
-    // draw on the pool at all).
-    const shifted = (by: number): EmbedRequest => ({ ...request, timesteps: request.timesteps.map((t) => t + by) });
+    const base = steps(32, 999);
+    const request: EmbedRequest = { preset: 'adm', timesteps: base, params: { dim: 64 } };
+    // Three plans of one size.
+    const shifted = (by: number): EmbedRequest => ({ ...request, timesteps: base.map((t) => t + by) });
     const a = await engine.compute(request);
     engine.recycle(a);
     engine.recycle(a);

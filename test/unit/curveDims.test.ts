@@ -9,7 +9,7 @@ import { curveDimsFor } from '../../src/protocol/explorerProtocol';
 
 /** Sign changes of a column over t = 0..999: about twice the number of cycles shown. */
 function crossings(preset: 'diffusers' | 'adm' | 'flux', dim: number, width: number): number {
-  const params = preset === 'diffusers' ? { embedding_dim: width } : { dim: width };
+  const params: Record<string, number> = preset === 'diffusers' ? { embedding_dim: width } : { dim: width };
   const e = embed({ preset, timesteps: Array.from({ length: 1000 }, (_, t) => (preset === 'flux' ? t / 1000 : t)), params });
   let count = 0;
   for (let t = 1; t < 1000; t++) if (Math.sign(e.data[t * width + dim]!) !== Math.sign(e.data[(t - 1) * width + dim]!)) count++;

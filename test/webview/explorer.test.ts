@@ -12,7 +12,7 @@ import { admFrequencies, embed, validate } from '../../src/core/index';
 import { isExplorerSettings, type ExplorerSettings } from '../../src/protocol/explorerProtocol';
 import { colorLut, indexSpans, lutIndex, rasterImage } from '../../webview/plots/raster';
 import { defaultSettings } from '../../webview/ui/settings';
-import { BUNDLE, RESULTS, buildOnce, hoverRaster, launchBrowser, openExplorer, plotData, posted, rasterDrawn, reveal, settle, startServer, type DrawnRaster } from './harness';
+import { BUNDLE, RESULTS, buildOnce, hoverPoint, hoverRaster, launchBrowser, openExplorer, plotData, posted, rasterDrawn, reveal, settle, startServer, type DrawnRaster } from './harness';
 
 /** A small configuration every exactness check uses: ADM at width 64, t = 0..99, a 10-step overlay. */
 const SMALL: ExplorerSettings = {
@@ -154,6 +154,31 @@ describe('Embedding Explorer webview (headless Chromium)', function () {
     const [l1, l2] = topEigenvalues(E_SMALL.data, 100, 64);
     assert.ok(Math.abs(dot(xs, xs) / 100 - l1) < 1e-4 * l1, `PC1 variance ${dot(xs, xs) / 100} vs ${l1}`);
     assert.ok(Math.abs(dot(ys, ys) / 100 - l2) < 1e-4 * l1, `PC2 variance ${dot(ys, ys) / 100} vs ${l2}`);
+    assert.deepEqual(errors, []);
+  });
+
+  it('shows t, dim and the exact value under the pointer on the curves, and t, PC1, PC2 on the PCA', async () => {
+    const { page, errors } = await open({ init: SMALL });
+    // dim 5 at t = 33 (not a sampling step): the tooltip names a point and its value is the core's, to 7 digits.
+    const lines = (await hoverPoint(page, 'plot-curves', 33, E_SMALL.data[33 * 64 + 5]!))!;
+    assert.ok(lines, 'no tooltip on the curves');
+    const [tLine, dimLine, valueLine] = lines;
+    const t = Number(/^t=(.+)$/.exec(tLine!)![1]);
+    const dim = Number(/^dim=(\d+)$/.exec(dimLine!)![1]);
+    const value = Number(/^value=(.+)$/.exec(valueLine!)![1]);
+    assert.ok(Math.abs(t - 33) <= 1 && [0, 5, 40].includes(dim), lines.join(' | '));
+    assert.equal(value, Number(E_SMALL.data[t * 64 + dim]!.toPrecision(7)));
+    // The PCA's markers: t and both projections of the point under the pointer.
+    const pcaTraces = await plotData<Line>(page, 'plot-pca');
+    const points = pcaTraces[1]!;
+    const k = 57;
+    const pcaLines = (await hoverPoint(page, 'plot-pca', points.x[k]!, points.y[k] as number))!;
+    assert.ok(pcaLines, 'no tooltip on the PCA');
+    assert.match(pcaLines[0]!, /^t=\d+$/);
+    const row = points.customdata!.indexOf(Number(pcaLines[0]!.slice(2)));
+    assert.ok(row >= 0, pcaLines.join(' | '));
+    assert.equal(pcaLines[1], `PC1=${Number(points.x[row]!.toPrecision(4))}`);
+    assert.equal(pcaLines[2], `PC2=${Number((points.y[row] as number).toPrecision(4))}`);
     assert.deepEqual(errors, []);
   });
 

@@ -299,3 +299,27 @@ export async function hoverRaster(page: Page, id: string, fx: number, fy: number
   const data = await tip.evaluate((el) => ({ ...(el as HTMLElement).dataset, text: el.textContent ?? '' }));
   return { row: Number(data['row']), col: Number(data['col']), value: Number(data['value']), text: data.text };
 }
+
+/**
+ * Moves the mouse onto the point (x, y) (data units) of a line or marker view (webview/plots/layerView.ts) and reads
+ * its tooltip lines, or undefined when none shows.
+ */
+export async function hoverPoint(page: Page, id: string, x: number, y: number): Promise<string[] | undefined> {
+  await reveal(page, id);
+  const box = (await page.locator(`#${id}`).boundingBox())!;
+  const at = await page.evaluate(
+    ({ plotId, px, py }) => {
+      type Axis = { range: [number, number] };
+      const full = (document.getElementById(plotId) as unknown as { _fullLayout: { _size: { l: number; t: number; w: number; h: number }; xaxis: Axis; yaxis: Axis } })._fullLayout;
+      const { l, t, w, h } = full._size;
+      const [x0, x1] = full.xaxis.range;
+      const [y0, y1] = full.yaxis.range;
+      return { left: l + ((px - x0) / (x1 - x0)) * w, top: t + h - ((py - y0) / (y1 - y0)) * h };
+    },
+    { plotId: id, px: x, py: y },
+  );
+  await page.mouse.move(box.x + at.left, box.y + at.top);
+  const tip = page.locator(`figure[data-view=${id}] .raster-tip`);
+  if (!(await tip.isVisible())) return undefined;
+  return tip.locator('div').allTextContents();
+}

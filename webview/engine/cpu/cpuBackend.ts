@@ -172,11 +172,13 @@ export class CpuBackend implements ComputeBackend {
 
   async run(plan: EmbeddingPlan, analyses: Analyses, timings: Record<string, number>): Promise<BackendOutput> {
     const t = now();
-    const reused = this.lastEmbedding && samePlan(this.lastEmbedding.plan, plan) ? this.lastEmbedding.data : undefined;
+    const embeddingOnly = !Object.values(analyses).some(Boolean);
+    // Only a request for analyses takes the kept E (the explorer's second request); an embedding-only request always
+    // computes, so repeating one measures the work, not a cache.
+    const reused = !embeddingOnly && this.lastEmbedding && samePlan(this.lastEmbedding.plan, plan) ? this.lastEmbedding.data : undefined;
     // A kept E that this plan cannot use goes back to the pool.
     if (this.lastEmbedding && !reused) this.pool?.give(this.lastEmbedding.data);
     const data = reused ?? embedOnCpu(plan, this.pool?.take(plan.rows * plan.rowWidth));
-    const embeddingOnly = !Object.values(analyses).some(Boolean);
     // A copy, since a worker hands `data` itself to its caller; one use only.
     this.lastEmbedding = embeddingOnly ? { plan, data: this.copy(data) } : undefined;
     timings['embedding'] = now() - t;
