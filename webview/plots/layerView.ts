@@ -12,6 +12,7 @@
  */
 import Plotly, { type PlotSpec } from './plotly';
 import { colorLut, lutIndex, type ColorScale } from './raster';
+import { installTooltip } from './tooltip';
 import { formatG } from './traces';
 
 interface Axis {
@@ -279,31 +280,10 @@ export function pointAt(gd: GraphDiv, x: number, y: number, radius = 12): { trac
 
 /** Tooltip and zoom handling for one plot element. */
 function install(gd: GraphDiv): void {
-  const tip = document.createElement('div');
-  tip.className = 'raster-tip';
-  tip.hidden = true;
-  tip.setAttribute('role', 'tooltip');
-  const host = gd.parentElement ?? gd;
-  host.append(tip);
-  gd.addEventListener('mousemove', (event) => {
-    const size = gd._fullLayout?._size;
-    if (!size) return;
-    const box = gd.getBoundingClientRect();
-    const hit = pointAt(gd, event.clientX - box.left - size.l, event.clientY - box.top - size.t);
-    if (!hit) {
-      tip.hidden = true;
-      return;
-    }
-    tip.replaceChildren(...hit.lines.map((line) => Object.assign(document.createElement('div'), { textContent: line })));
-    Object.assign(tip.dataset, { trace: String(hit.trace), index: String(hit.index) });
-    tip.hidden = false;
-    const frame = host.getBoundingClientRect();
-    const left = event.clientX - frame.left + 14;
-    const flip = left + tip.offsetWidth > frame.width;
-    tip.style.left = `${flip ? event.clientX - frame.left - 14 - tip.offsetWidth : left}px`;
-    tip.style.top = `${event.clientY - frame.top + 12}px`;
+  installTooltip(gd, (x, y) => {
+    const hit = pointAt(gd, x, y);
+    return hit && { lines: hit.lines, data: { trace: String(hit.trace), index: String(hit.index) } };
   });
-  gd.addEventListener('mouseleave', () => (tip.hidden = true));
   // Zoom, pan and the double-click reset: plotly has moved the axes; draw the points at the new ranges.
   gd.on?.('plotly_relayout', (event) => {
     if (gd.__layer && Object.keys(event).some((key) => key.startsWith('xaxis') || key.startsWith('yaxis'))) paintLayer(gd);

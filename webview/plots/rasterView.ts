@@ -10,6 +10,7 @@
  */
 import Plotly, { type PlotSpec } from './plotly';
 import { colorLut, indexSpans, rasterImage } from './raster';
+import { installTooltip } from './tooltip';
 import type { Figure, RasterSpec } from './traces';
 
 /** The parts of plotly's graph div this file reads (plotly keeps them on the element). */
@@ -108,33 +109,15 @@ export function exportFigure(gd: GraphDiv): { data: PlotSpec[]; layout: PlotSpec
 
 /** Hover tooltip and zoom re-rasterisation for one plot element. */
 function install(gd: GraphDiv): void {
-  const tip = document.createElement('div');
-  tip.className = 'raster-tip';
-  tip.hidden = true;
-  tip.setAttribute('role', 'tooltip');
-  const host = gd.parentElement ?? gd;
-  host.append(tip);
-  gd.addEventListener('mousemove', (event) => {
+  installTooltip(gd, (x, y) => {
     const state = gd.__raster;
     const size = gd._fullLayout?._size;
-    if (!state || !size) return;
-    const box = gd.getBoundingClientRect();
-    const cell = cellAt(state, (event.clientX - box.left - size.l) / size.w, (event.clientY - box.top - size.t) / size.h);
-    if (!cell) {
-      tip.hidden = true;
-      return;
-    }
-    tip.replaceChildren(...state.spec.hover(cell.row, cell.col).map((line) => Object.assign(document.createElement('div'), { textContent: line })));
-    Object.assign(tip.dataset, { row: String(cell.row), col: String(cell.col), value: String(state.spec.matrix[cell.row * state.spec.cols + cell.col]) });
-    tip.hidden = false;
-    // Beside the pointer, flipped to its left near the right edge.
-    const frame = host.getBoundingClientRect();
-    const left = event.clientX - frame.left + 14;
-    const flip = left + tip.offsetWidth > frame.width;
-    tip.style.left = `${flip ? event.clientX - frame.left - 14 - tip.offsetWidth : left}px`;
-    tip.style.top = `${event.clientY - frame.top + 12}px`;
+    if (!state || !size) return undefined;
+    const cell = cellAt(state, x / size.w, y / size.h);
+    if (!cell) return undefined;
+    const value = state.spec.matrix[cell.row * state.spec.cols + cell.col];
+    return { lines: state.spec.hover(cell.row, cell.col), data: { row: String(cell.row), col: String(cell.col), value: String(value) } };
   });
-  gd.addEventListener('mouseleave', () => (tip.hidden = true));
   // Zoom, pan and the double-click reset: draw the visible range at full resolution again.
   gd.on?.('plotly_relayout', (event) => {
     const state = gd.__raster;
