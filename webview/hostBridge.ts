@@ -6,6 +6,7 @@ import {
   PROTOCOL_VERSION,
   isExplorerSettings,
   isHostToWebview,
+  type DoneMessage,
   type ExplorerSettings,
   type HostToWebview,
   type WebviewToHost,
@@ -38,7 +39,7 @@ export type HostEvent = Exclude<HostToWebview, { type: 'done' } | { inReplyTo: n
 export class HostBridge {
   private readonly api: VsCodeApi;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (message: string) => void; reject: (error: Error) => void; timer: number }>();
+  private readonly pending = new Map<number, { resolve: (reply: DoneMessage) => void; reject: (error: Error) => void; timer: number }>();
 
   constructor(private readonly onEvent: (event: HostEvent) => void) {
     this.api = acquireVsCodeApi();
@@ -56,9 +57,14 @@ export class HostBridge {
   }
 
   /** Posts a request; resolves with the host's `done` message text, rejects with its `error` or after a timeout. */
-  request(body: RequestBody): Promise<string> {
+  async request(body: RequestBody): Promise<string> {
+    return (await this.requestReply(body)).message;
+  }
+
+  /** Posts a request; resolves with the host's whole `done` reply (`openBuffer` answers carry `values`). */
+  requestReply(body: RequestBody): Promise<DoneMessage> {
     const requestId = this.nextId++;
-    return new Promise<string>((resolve, reject) => {
+    return new Promise<DoneMessage>((resolve, reject) => {
       const timer = window.setTimeout(() => {
         this.pending.delete(requestId);
         reject(new Error('the extension did not answer in time; try again'));
@@ -97,7 +103,7 @@ export class HostBridge {
         if (!waiting) return; // timed out already
         this.pending.delete(data.inReplyTo);
         window.clearTimeout(waiting.timer);
-        if (data.type === 'done') waiting.resolve(data.message);
+        if (data.type === 'done') waiting.resolve(data);
         else waiting.reject(new Error(data.message));
         return;
       }

@@ -6,7 +6,7 @@
  * setState, `paramsChanged` and `computeStatus` to the host. Updates are coalesced: while one runs, only the newest
  * draft waits.
  */
-import { INPUT_TRANSFORMS, ValidationError, type Problem } from '../src/core/index';
+import { INPUT_TRANSFORMS, ValidationError, bufferSpec, getPreset, withDefaults, type Problem } from '../src/core/index';
 import { assertNever, type ExplorerSettings } from '../src/protocol/explorerProtocol';
 import { createComputer, type Computer, type ExplorerResult } from './compute';
 import { HostBridge, type HostEvent } from './hostBridge';
@@ -16,7 +16,7 @@ import { drawRaster, exportFigure } from './plots/rasterView';
 import { readTheme, type Theme } from './plots/theme';
 import { curves, distances, matrixHeatmap, pca, similarityHeatmap, spectrum, type Figure, type ViewContext } from './plots/traces';
 import { compareEmbeddings, formatError, type Comparison } from './ui/compare';
-import { Controls, PLOT_LABELS, h, type ActionId } from './ui/controls';
+import { Controls, PLOT_LABELS, h, type ActionId, type SideKey } from './ui/controls';
 import { dataUrlBytes, encodeCsv, encodeNpy, toBase64, utf8 } from './ui/exporters';
 import {
   axisValues,
@@ -158,6 +158,7 @@ class ExplorerApp {
       this.controls = new Controls(this.controlsRoot, settings, {
         change: (draft) => this.onDraft(draft),
         action: (id, plotId) => void this.onAction(id, plotId),
+        loadBuffer: (draft, side, param) => void this.loadBuffer(draft, side, param),
       });
     this.onDraft(settings);
   }
@@ -411,6 +412,30 @@ class ExplorerApp {
           assertNever(id);
       }
       this.say(message);
+    } catch (error) {
+      this.say(error instanceof Error ? error.message : String(error), true);
+    }
+  }
+
+  /**
+   * Asks the host for a .npy file holding the checkpoint buffer `param` of one side (as many values as the side's
+   * settings need), then shows the embedding with it. A file that does not fit is refused by the host with the reason.
+   */
+  private async loadBuffer(draft: ExplorerSettings, side: SideKey, param: string): Promise<void> {
+    const settings = draft[side];
+    if (!settings) return;
+    let length: number | undefined;
+    try {
+      length = bufferSpec(settings.preset, withDefaults(getPreset(settings.preset), settings.params))?.length;
+    } catch {
+      length = undefined;
+    }
+    if (!length || !Number.isInteger(length) || length < 1)
+      return this.say(`Fix the width first: ${param}'s length follows from it.`, true);
+    try {
+      const reply = await this.bridge.requestReply({ type: 'openBuffer', param, length });
+      if (reply.values) this.start({ ...draft, [side]: { ...settings, params: { ...settings.params, [param]: [...reply.values] }, model: undefined } });
+      this.say(reply.message);
     } catch (error) {
       this.say(error instanceof Error ? error.message : String(error), true);
     }

@@ -18,6 +18,8 @@ export { INPUT_TRANSFORMS, applyInputTransform } from './inputTransforms';
 export type { InputTransform, InputTransformId, TransformContext } from './inputTransforms';
 export { f32, toBfloat16, toFloat16, roundToDtype } from './float';
 export { seededNormal } from './seeded';
+export { parseNpy, NpyError } from './npy';
+export type { NpyArray } from './npy';
 export * from './codegen/types';
 export { generateCode, detectFramework } from './codegen/index';
 export { fitToDocument } from './codegen/fitToDocument';

@@ -17,6 +17,7 @@ import {
   type WebviewToHost,
 } from '../protocol/explorerProtocol';
 import { FRAMEWORK_LABELS, generateCode, validate, type EmbedRequest } from '../core/index';
+import { pickBufferFile } from './bufferFile';
 import { explorerHtml, makeNonce } from './html';
 import { fitAtSelection } from '../commands/insertEmbedding';
 
@@ -127,8 +128,9 @@ export class ExplorerPanel {
     return this.panel.webview.postMessage(message);
   }
 
-  private reply(requestId: number, outcome: { message: string } | { error: string }): void {
-    void this.post('error' in outcome ? { type: 'error', inReplyTo: requestId, message: outcome.error } : { type: 'done', inReplyTo: requestId, message: outcome.message });
+  private reply(requestId: number, outcome: { message: string; values?: number[] } | { error: string }): void {
+    if ('error' in outcome) void this.post({ type: 'error', inReplyTo: requestId, message: outcome.error });
+    else void this.post({ type: 'done', inReplyTo: requestId, message: outcome.message, ...(outcome.values ? { values: outcome.values } : {}) });
   }
 
   /**
@@ -164,6 +166,9 @@ export class ExplorerPanel {
         return;
       case 'saveFile':
         this.reply(message.requestId, await this.saveFile(message.kind, message.suggestedName, message.base64));
+        return;
+      case 'openBuffer':
+        this.reply(message.requestId, await pickBufferFile(message.param, message.length));
         return;
       case 'copyText':
         await vscode.env.clipboard.writeText(message.text);

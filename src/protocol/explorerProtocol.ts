@@ -133,6 +133,19 @@ export interface CopyTextMessage {
   readonly text: string;
 }
 
+/**
+ * Webview → host to load a checkpoint buffer (`param`, `length` values) from a .npy file the user picks; answered by
+ * `done` carrying the values, or `error` saying why the file does not fit.
+ */
+export interface OpenBufferMessage {
+  readonly type: 'openBuffer';
+  readonly requestId: number;
+  /** The buffer parameter's upstream name (`weight`, `freqs`, `weights`). */
+  readonly param: string;
+  /** How many values the convention's settings need. */
+  readonly length: number;
+}
+
 /** Webview → host for an uncaught error or rejection in the webview, so it reaches the log. */
 export interface WebviewErrorMessage {
   readonly type: 'error';
@@ -148,6 +161,7 @@ export type WebviewToHost =
   | InsertCodeMessage
   | SaveFileMessage
   | CopyTextMessage
+  | OpenBufferMessage
   | WebviewErrorMessage;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -171,6 +185,8 @@ export interface DoneMessage {
   readonly type: 'done';
   readonly inReplyTo: number;
   readonly message: string;
+  /** The loaded values, in answer to `openBuffer` only. */
+  readonly values?: readonly number[];
 }
 
 /** Host → webview: the request `inReplyTo` failed (or a message was refused, inReplyTo null); shown to the user. */
@@ -294,6 +310,8 @@ export function isWebviewToHost(value: unknown): value is WebviewToHost {
       );
     case 'copyText':
       return isRequestId(value['requestId']) && typeof value['text'] === 'string' && value['text'].length <= MAX_TEXT_CHARS;
+    case 'openBuffer':
+      return isRequestId(value['requestId']) && isShortString(value['param']) && isInt(value['length'], 1, MAX_BUFFER_VALUES);
     case 'error':
       return isShortString(value['message']) && (value['stack'] === undefined || typeof value['stack'] === 'string');
     default:
@@ -310,7 +328,11 @@ export function isHostToWebview(value: unknown): value is HostToWebview {
     case 'applySettings':
       return isExplorerSettings(value['settings']);
     case 'done':
-      return isRequestId(value['inReplyTo']) && isShortString(value['message']);
+      return (
+        isRequestId(value['inReplyTo']) &&
+        isShortString(value['message']) &&
+        (value['values'] === undefined || (Array.isArray(value['values']) && value['values'].length <= MAX_BUFFER_VALUES && value['values'].every(isFiniteNumber)))
+      );
     case 'error':
       return (value['inReplyTo'] === null || isRequestId(value['inReplyTo'])) && isShortString(value['message']);
     default:

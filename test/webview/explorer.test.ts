@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { admFrequencies, embed, validate } from '../../src/core/index';
 import { isExplorerSettings, type ExplorerSettings } from '../../src/protocol/explorerProtocol';
 import { colorLut, indexSpans, lutIndex, rasterImage } from '../../webview/plots/raster';
-import { defaultSettings } from '../../webview/ui/settings';
+import { defaultSettings, requestFor } from '../../webview/ui/settings';
 import { BUNDLE, RESULTS, buildOnce, hoverPoint, hoverRaster, launchBrowser, openExplorer, plotData, posted, rasterDrawn, reveal, settle, startServer, type DrawnRaster } from './harness';
 
 /** A small configuration every exactness check uses: ADM at width 64, t = 0..99, a 10-step overlay. */
@@ -27,6 +27,9 @@ const SMALL: ExplorerSettings = {
   form: 'function',
   backend: 'cpu',
 };
+
+/** The timesteps the panel feeds the primary side for `settings` (its own axis and input transform). */
+const requestTimesteps = (settings: ExplorerSettings): number[] => requestFor(settings.primary, settings).timesteps as number[];
 
 const T_SMALL = Array.from({ length: 100 }, (_, t) => t);
 const E_SMALL = embed({ preset: 'adm', timesteps: T_SMALL, params: { dim: 64 } });
@@ -231,6 +234,36 @@ describe('Embedding Explorer webview (headless Chromium)', function () {
     await page.fill('section[data-side=primary] input[data-param=max_period]', '5000');
     await settle(page);
     assert.equal(await page.inputValue('section[data-side=primary] select[data-field=model]'), '');
+    assert.deepEqual(errors, []);
+  });
+
+  it("loads a checkpoint buffer from a .npy through the host, draws with it, refuses one of the wrong size, and goes back to seeded", async () => {
+    // Gaussian Fourier features with embedding_size 32: the buffer W has 32 values.
+    const W = Array.from({ length: 32 }, (_, k) => Math.fround(Math.sin(k * 1.7) * 3));
+    const settings: ExplorerSettings = { ...SMALL, primary: { preset: 'gaussian-fourier', params: { embedding_size: 32 }, transform: 'sigma', dtype: 'float32' }, tStart: 0.002, tEnd: 80 };
+    const { page, errors } = await open({ init: settings, bufferFile: W });
+    const request = (params: Record<string, unknown>) => ({ preset: 'gaussian-fourier' as const, timesteps: requestTimesteps(settings), params: params as never });
+    const heat = async (): Promise<number[]> => Array.from((await rasterDrawn(page, 'plot-heatmap')).matrix);
+    assert.deepEqual(await heat(), Array.from(embed(request({ embedding_size: 32 })).data), 'seeded W at start');
+    await page.click('section[data-side=primary] button[data-load-buffer=weight]');
+    await page.waitForFunction(() => document.querySelector('section[data-side=primary] output[data-param=weight]')?.textContent === '32 values (given)');
+    await settle(page);
+    assert.equal(await page.textContent('#message'), 'Loaded weight (harness host)');
+    assert.deepEqual(await heat(), Array.from(embed(request({ embedding_size: 32, weight: W })).data), 'the loaded W');
+    // A wider embedding needs 48 values: the 32-value file is refused with the host's reason and nothing changes.
+    await page.fill('section[data-side=primary] input[data-param=embedding_size]', '48');
+    await settle(page);
+    assert.match((await page.textContent('[data-problem="primary:weight"]'))!, /48/);
+    await page.click('section[data-side=primary] button[data-load-buffer=weight]');
+    await page.waitForFunction(() => document.querySelector('#message')?.classList.contains('error'));
+    assert.equal(await page.textContent('#message'), 'file.npy holds 32 values; weight needs 48 (harness host)');
+    // Back to 32 and to the seeded stand-in.
+    await page.fill('section[data-side=primary] input[data-param=embedding_size]', '32');
+    await settle(page);
+    await page.click('section[data-side=primary] button[data-seeded-buffer=weight]');
+    await settle(page);
+    assert.equal(await page.textContent('section[data-side=primary] output[data-param=weight]'), 'seeded N(0, 1) · std');
+    assert.deepEqual(await heat(), Array.from(embed(request({ embedding_size: 32 })).data), 'seeded W again');
     assert.deepEqual(errors, []);
   });
 

@@ -97,6 +97,12 @@ const STAND_IN = `
       case 'insertCode': send({ type: 'done', inReplyTo: m.requestId, message: 'Inserted (harness host)' }); break;
       case 'saveFile': send({ type: 'done', inReplyTo: m.requestId, message: 'Saved ' + m.suggestedName + ' (harness host)' }); break;
       case 'copyText': send({ type: 'done', inReplyTo: m.requestId, message: 'Copied (harness host)' }); break;
+      case 'openBuffer': {
+        const values = config.bufferFile;
+        if (values && values.length === m.length) send({ type: 'done', inReplyTo: m.requestId, message: 'Loaded ' + m.param + ' (harness host)', values });
+        else send({ type: 'error', inReplyTo: m.requestId, message: 'file.npy holds ' + (values ? values.length : 0) + ' values; ' + m.param + ' needs ' + m.length + ' (harness host)' });
+        break;
+      }
     }
   };
   let acquired = false;
@@ -180,6 +186,12 @@ export interface OpenOptions {
   readonly state?: unknown;
   /** Hide navigator.gpu, as in a VS Code without WebGPU. */
   readonly noWebGpu?: boolean;
+  /**
+   * What the stand-in host's "file" holds when the panel asks to load a checkpoint buffer (`openBuffer`): it answers
+   * with these values when their count is the one asked for, else with an error, as the real host does for a file
+   * that does not fit (src/explorer/bufferFile.ts, tested in the extension-host suite).
+   */
+  readonly bufferFile?: number[];
 }
 
 /** Opens the harness page and waits for the first plots. Console errors and CSP violations are collected. */
@@ -191,12 +203,12 @@ export async function openExplorer(browser: Browser, origin: string, options: Op
   });
   page.on('pageerror', (error) => errors.push(String(error)));
   await page.addInitScript(
-    ({ init, state, noWebGpu }) => {
-      (window as unknown as { __harness: unknown }).__harness = { init, state };
+    ({ init, state, noWebGpu, bufferFile }) => {
+      (window as unknown as { __harness: unknown }).__harness = { init, state, bufferFile };
       // An own property on the instance shadows the prototype's getter, as if the browser had no WebGPU.
       if (noWebGpu) Object.defineProperty(navigator, 'gpu', { value: undefined, configurable: true });
     },
-    { init: options.init ?? null, state: options.state, noWebGpu: options.noWebGpu ?? false },
+    { init: options.init ?? null, state: options.state, noWebGpu: options.noWebGpu ?? false, bufferFile: options.bufferFile },
   );
   await page.goto(`${origin}/?theme=${options.theme ?? 'dark'}`);
   await page.waitForFunction(() => document.querySelector('#status')?.textContent?.includes('compute'), undefined, { timeout: 60_000 });

@@ -39,6 +39,8 @@ export interface ControlHandlers {
   /** A new draft; `rebuild` when the set of controls changes (preset, compare on/off). */
   change(draft: ExplorerSettings, rebuild: boolean): void;
   action(id: ActionId, plotId: string): void;
+  /** "Load .npy…" next to a checkpoint buffer: the host asks for a file; `draft` is the settings at the click. */
+  loadBuffer(draft: ExplorerSettings, side: SideKey, param: string): void;
 }
 
 const FAMILY_LABELS: Readonly<Record<PresetFamily, string>> = {
@@ -297,8 +299,23 @@ export class Controls {
       return row;
     }
     if (spec.kind === 'buffer') {
-      const note = h('output', { 'data-param': spec.name }, Array.isArray(current) ? `${current.length} values (given)` : 'seeded N(0, 1) · std');
-      return this.field(key, spec.name, note, spec.doc);
+      const given = Array.isArray(current);
+      const note = h('output', { 'data-param': spec.name }, given ? `${current.length} values (given)` : 'seeded N(0, 1) · std');
+      // A checkpoint's own buffer from a .npy file (the host reads it), or back to the seeded stand-in.
+      const load = h('button', { class: 'secondary', type: 'button', 'data-load-buffer': spec.name }, 'Load .npy…');
+      load.addEventListener('click', () => this.handlers.loadBuffer(this.draft, side, spec.name));
+      const buttons = [load];
+      if (given) {
+        const seeded = h('button', { class: 'secondary', type: 'button', 'data-seeded-buffer': spec.name }, 'Use seeded');
+        seeded.addEventListener('click', () => {
+          const side0 = this.currentSide(side);
+          const params = { ...side0.params };
+          delete params[spec.name];
+          this.updateSide(side, { ...side0, params, model: undefined }, true);
+        });
+        buttons.push(seeded);
+      }
+      return this.field(key, spec.name, h('div', { class: 'buffer' }, note, h('div', { class: 'row buttons' }, ...buttons)), spec.doc);
     }
     const input = h('input', {
       type: 'text',
