@@ -8,6 +8,7 @@
 import { planEmbedding, resolveRequest, type EmbedRequest } from '../src/core/index';
 import type { BackendPreference } from '../src/protocol/explorerProtocol';
 import { adjacentDistances, columnSpectrum, nearestRows, similarityAndPca, type ColumnSpectrum } from './cpuAnalyses';
+import { nearestByLag } from './engine/cpu/analysis';
 import { MAX_PAIRWISE_ROWS, createEngine, type ComputeResult, type Engine } from './engine/index';
 import cpuWorkerSource from 'inline-worker:./engine/cpu/worker';
 
@@ -109,6 +110,9 @@ async function adapterName(): Promise<string> {
  */
 const EXACT_PAIRWISE_ROWS = { webgpu: MAX_PAIRWISE_ROWS, cpu: 4096 } as const;
 
+/** Largest T for the direct nearest-step search (cpuAnalyses.ts nearestRows; ~3 s at T = 5000, width 1024, here). */
+const MAX_DIRECT_NEAREST_ROWS = 8192;
+
 /**
  * The GPU engine (webview/engine/), on WebGPU or on its CPU backend in a worker: every analysis comes from it, so the
  * UI thread only draws. Only for T beyond EXACT_PAIRWISE_ROWS do similarity, nearest step and PCA come from the
@@ -160,7 +164,15 @@ class EngineComputer implements Computer {
         similarityRows = sampled.rows;
         similarity = sampled.similarity;
         pca = { projections: sampled.projections, explained: sampled.explained };
-        nearest = nearestRows(data, shape);
+        // Through the lag structure when the grid has it (O(T) after O(T·h) cosines); else an exact pruned search,
+        // which is O(T²) and is left out beyond MAX_DIRECT_NEAREST_ROWS rather than hold the panel for minutes.
+        const lagNearest = nearestByLag(planEmbedding(resolveRequest(request)), data);
+        if (lagNearest) nearest = lagNearest;
+        else if (shape[0] <= MAX_DIRECT_NEAREST_ROWS) nearest = nearestRows(data, shape);
+        else {
+          nearest = { index: new Int32Array(shape[0]).fill(-1), distance: new Float32Array(shape[0]).fill(Number.NaN) };
+          notes.push(`the nearest-step distance is not computed beyond ${MAX_DIRECT_NEAREST_ROWS} steps on an uneven grid (it would take minutes)`);
+        }
         if (sampled.rows.length < shape[0])
           notes.push(`similarity and PCA axes from ${sampled.rows.length} evenly spaced of ${shape[0]} steps`);
       }

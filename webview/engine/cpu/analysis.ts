@@ -118,13 +118,7 @@ export function toeplitzSimilarity(
   for (let r = 0; r < n; r++) minNorm = Math.min(minNorm, norms[r]!);
   const bound = (2 * worstRowError + h * 2 ** -23) / Math.max(minNorm * minNorm, COSINE_EPS);
   if (!(bound <= TOEPLITZ_MAX_ERROR)) return undefined;
-  const lagDot = new Float64Array(n);
-  for (let lag = 0; lag < n; lag++) {
-    const d = delta * lag;
-    let sum = 0;
-    for (let i = 0; i < h; i++) sum += Math.cos(g[i]! * d);
-    lagDot[lag] = sum;
-  }
+  const lagDot = lagDots(g, delta, n);
   // Callers that only need the lag dot products (the Gram-space PCA) pass allocate = null and skip the T × T matrix.
   if (allocate === null) return { lagDot };
   const sim = allocate(n * n);
@@ -141,6 +135,75 @@ export function toeplitzSimilarity(
   }
   return { sim, lagDot };
 }
+
+/** D(lag) = Σ_i cos(g_i·Δ·lag) for lag = 0..n−1: the dot product of two rows `lag` steps apart on a uniform grid. */
+function lagDots(g: Float64Array, delta: number, n: number): Float64Array {
+  const lagDot = new Float64Array(n);
+  for (let lag = 0; lag < n; lag++) {
+    const d = delta * lag;
+    let sum = 0;
+    for (let i = 0; i < g.length; i++) sum += Math.cos(g[i]! * d);
+    lagDot[lag] = sum;
+  }
+  return lagDot;
+}
+
+/**
+ * Nearest rows through the lag structure (see toeplitzSimilarity), for T too large for a T × T search: O(T·h) cosines
+ * and O(T·K·width) exact distances instead of O(T²·width). Rows of a pure-sinusoid plan all have nearly the same norm
+ * (√h up to rounding), so the nearest other row is at one of the lags with the largest D(lag) among those the row can
+ * reach backward (1..r) and forward (1..T−1−r). Each row measures the K best of each exactly and keeps the nearest
+ * (lowest index on ties). Returns undefined when the plan has no lag structure (the caller searches directly): not a
+ * pure sinusoid, a prepended input, padding rows, NaN, or inputs off a uniform grid by more than 1e-4 of a step.
+ */
+export function nearestByLag(plan: EmbeddingPlan, e: Float32Array): NearestResult | undefined {
+  const [n, m] = plan.shape;
+  if (plan.layout === 'repeat' || plan.inputColumns !== 1 || m !== plan.rowWidth || plan.prependInput) return undefined;
+  if (plan.zeroRows.length > 0 || plan.outputDtype !== 'float32' || n < 3 || plan.half === 0) return undefined;
+  const x = plan.inputs;
+  const delta = (x[n - 1]! - x[0]!) / (n - 1);
+  if (!(Math.abs(delta) > 0)) return undefined;
+  for (let r = 0; r < n; r++) if (!(Math.abs(x[r]! - (x[0]! + r * delta)) <= 1e-4 * Math.abs(delta))) return undefined;
+  for (let k = 0; k < e.length; k++) if (e[k] !== e[k]) return undefined;
+  let scale = 1;
+  for (const s of plan.postScales) scale *= s;
+  const lagDot = lagDots(Float64Array.from(plan.frequencies, (f) => f * scale), delta, n);
+  // best[L·K + j]: the j-th largest D among lags 1..L (−1 when fewer than j+1 lags exist).
+  const K = LAG_CANDIDATES;
+  const best = new Int32Array(n * K).fill(-1);
+  for (let L = 1; L < n; L++) {
+    const row = best.subarray(L * K, L * K + K);
+    row.set(best.subarray((L - 1) * K, L * K));
+    let slot = K;
+    while (slot > 0 && (row[slot - 1]! < 0 || lagDot[L]! > lagDot[row[slot - 1]!]!)) slot--;
+    if (slot < K) {
+      row.copyWithin(slot + 1, slot, K - 1);
+      row[slot] = L;
+    }
+  }
+  const index = new Int32Array(n).fill(-1);
+  const distance = new Float32Array(n).fill(Infinity);
+  for (let r = 0; r < n; r++) {
+    let chosen = -1;
+    let chosenD = Infinity;
+    const consider = (s: number): void => {
+      const d = squaredDistance(e, r, s, m);
+      if (d < chosenD || (d === chosenD && s < chosen)) [chosen, chosenD] = [s, d];
+    };
+    for (let j = 0; j < K; j++) {
+      const back = r > 0 ? best[r * K + j]! : -1;
+      if (back > 0) consider(r - back);
+      const forward = r < n - 1 ? best[(n - 1 - r) * K + j]! : -1;
+      if (forward > 0) consider(r + forward);
+    }
+    index[r] = chosen;
+    distance[r] = Math.sqrt(chosenD);
+  }
+  return { index, distance };
+}
+
+/** Lags measured exactly per direction by nearestByLag. */
+const LAG_CANDIDATES = 4;
 
 /** Cosine similarity from a Gram matrix and norms (torch's per-norm eps clamp). */
 export function similarityFromGram(
