@@ -136,7 +136,7 @@ const contexts = [
     plugins: [snippetsPlugin, problemMatcherPlugin],
   },
   // (d) The Embedding Explorer webview (src/explorer/ hosts it): one browser script with the engine and plotly
-  // (core + heatmap + scatter only). An IIFE, because the panel's CSP allows exactly one nonce'd <script>.
+  // (core + scatter only). An IIFE, because the panel's CSP allows exactly one nonce'd <script>.
   {
     ...shared,
     entryPoints: ['webview/main.ts'],

@@ -3,11 +3,6 @@ declare module 'plotly.js/lib/core' {
   import Plotly from 'plotly.js';
   export default Plotly;
 }
-declare module 'plotly.js/lib/heatmap' {
-  import type { PlotlyModule } from 'plotly.js';
-  const heatmap: PlotlyModule;
-  export default heatmap;
-}
 declare module 'plotly.js/lib/scatter' {
   import type { PlotlyModule } from 'plotly.js';
   const scatter: PlotlyModule;
