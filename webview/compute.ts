@@ -5,11 +5,9 @@
  * The engine picks WebGPU or its CPU backend (and says why); the CPU backend runs in a worker started from a blob: URL,
  * so the UI thread only draws. A change of the engine's result shape changes this file only.
  */
-import { planEmbedding, resolveRequest, type EmbedRequest } from '../src/core/index';
+import type { EmbedRequest } from '../src/core/index';
 import type { BackendPreference } from '../src/protocol/explorerProtocol';
-import { adjacentDistances, columnSpectrum, nearestRows, similarityAndPca, type ColumnSpectrum } from './cpuAnalyses';
-import { nearestByLag } from './engine/cpu/analysis';
-import { MAX_PAIRWISE_ROWS, createEngine, type ComputeResult, type Engine } from './engine/index';
+import { MAX_PAIRWISE_ROWS, createEngine, type ComputeResult, type Engine, type SpectrumResult } from './engine/index';
 import cpuWorkerSource from 'inline-worker:./engine/cpu/worker';
 
 /** Which backend ran, in words for the status line. */
@@ -46,7 +44,7 @@ export interface ExplorerAnalyses {
   readonly adjacent: Float32Array;
   /** Each row's nearest other row and its distance. */
   readonly nearest: { readonly index: Int32Array; readonly distance: Float32Array };
-  readonly spectrum: ColumnSpectrum;
+  readonly spectrum: SpectrumResult;
   /** T × 2 projections on the top two principal axes, and their share of the variance. */
   readonly pca: { readonly projections: Float32Array; readonly explained: readonly [number, number] };
 }
@@ -106,17 +104,14 @@ async function adapterName(): Promise<string> {
 /**
  * Largest T whose T × T analyses the engine computes exactly. On the CPU that is cheap for sinusoids on a uniform grid
  * (Toeplitz similarity, Gram-space PCA: ~0.1 s at T = 1000 in the worker) and ~0.5 s otherwise; beyond this the
- * similarity image could not show the extra rows anyway, so evenly spaced rows are used (cpuAnalyses.ts).
+ * similarity image could not show the extra rows anyway, so the engine samples (Analyses.sampled).
  */
 const EXACT_PAIRWISE_ROWS = { webgpu: MAX_PAIRWISE_ROWS, cpu: 4096 } as const;
 
-/** Largest T for the direct nearest-step search (cpuAnalyses.ts nearestRows; ~3 s at T = 5000, width 1024, here). */
-const MAX_DIRECT_NEAREST_ROWS = 8192;
-
 /**
  * The GPU engine (webview/engine/), on WebGPU or on its CPU backend in a worker: every analysis comes from it, so the
- * UI thread only draws. Only for T beyond EXACT_PAIRWISE_ROWS do similarity, nearest step and PCA come from the
- * sampled and pruned versions in cpuAnalyses.ts.
+ * UI thread only draws. Beyond EXACT_PAIRWISE_ROWS the engine samples the similarity and PCA rows and finds nearest
+ * steps through the lag structure (engine/cpu/sampled.ts, engine/cpu/analysis.ts nearestByLag).
  */
 class EngineComputer implements Computer {
   private label: string | undefined;
@@ -140,51 +135,32 @@ class EngineComputer implements Computer {
   async compute(request: EmbedRequest, analyses?: AnalysisOptions): Promise<ExplorerResult> {
     const start = performance.now();
     if (this.engine.backend === 'webgpu' && this.label === undefined) this.label = await adapterName();
-    const rows = request.timesteps.length;
-    const pairwiseOnEngine = rows <= EXACT_PAIRWISE_ROWS[this.engine.backend];
+    // Every analysis in the engine (the CPU backend in its worker): beyond the exact T × T limit it samples rows for the
+    // similarity and the PCA axes and finds nearest steps through the lag structure (types.ts Analyses.sampled).
     const result = await this.engine.compute(
       request,
-      analyses ? { spectrum: true, adjacent: true, ...(pairwiseOnEngine ? { similarity: true, nearest: true, pca: true } : {}) } : {},
+      analyses
+        ? { spectrum: true, adjacent: true, similarity: true, nearest: true, pca: true, sampled: { above: EXACT_PAIRWISE_ROWS[this.engine.backend], rows: analyses.maxSimilarityRows } }
+        : {},
     );
     const { shape, data } = result;
-    const notes = [...result.notes];
     let out: ExplorerAnalyses | undefined;
     if (analyses) {
-      let similarityRows: Int32Array;
-      let similarity: Float32Array;
-      let pca: ExplorerAnalyses['pca'];
-      let nearest: ExplorerAnalyses['nearest'];
-      if (result.similarity && result.pca && result.nearest) {
-        similarityRows = Int32Array.from({ length: shape[0] }, (_, k) => k);
-        similarity = result.similarity;
-        pca = { projections: result.pca.projections, explained: result.pca.explained };
-        nearest = result.nearest;
-      } else {
-        const sampled = similarityAndPca(data, shape, analyses.maxSimilarityRows);
-        similarityRows = sampled.rows;
-        similarity = sampled.similarity;
-        pca = { projections: sampled.projections, explained: sampled.explained };
-        // Through the lag structure when the grid has it (O(T) after O(T·h) cosines); else an exact pruned search,
-        // which is O(T²) and is left out beyond MAX_DIRECT_NEAREST_ROWS rather than hold the panel for minutes.
-        const lagNearest = nearestByLag(planEmbedding(resolveRequest(request)), data);
-        if (lagNearest) nearest = lagNearest;
-        else if (shape[0] <= MAX_DIRECT_NEAREST_ROWS) nearest = nearestRows(data, shape);
-        else {
-          nearest = { index: new Int32Array(shape[0]).fill(-1), distance: new Float32Array(shape[0]).fill(Number.NaN) };
-          notes.push(`the nearest-step distance is not computed beyond ${MAX_DIRECT_NEAREST_ROWS} steps on an uneven grid (it would take minutes)`);
-        }
-        if (sampled.rows.length < shape[0])
-          notes.push(`similarity and PCA axes from ${sampled.rows.length} evenly spaced of ${shape[0]} steps`);
-      }
+      const missing = (what: string): never => {
+        throw new Error(`the engine returned no ${what}`);
+      };
+      const rows = shape[0];
       out = {
-        similarityRows,
-        similarity,
-        adjacent: result.adjacent ?? adjacentDistances(data, shape),
-        nearest,
-        spectrum: result.spectrum ?? columnSpectrum(data, shape, planEmbedding(resolveRequest(request))),
-        pca,
+        similarityRows: result.similarityRows ?? Int32Array.from({ length: rows }, (_, k) => k),
+        similarity: result.similarity ?? missing('similarity'),
+        adjacent: result.adjacent ?? missing('adjacent distances'),
+        // Left out by the engine only beyond its direct-search limit on an uneven grid (its notes say so): drawn as gaps.
+        nearest: result.nearest ?? { index: new Int32Array(rows).fill(-1), distance: new Float32Array(rows).fill(Number.NaN) },
+        spectrum: result.spectrum ?? missing('spectrum'),
+        pca: result.pca ? { projections: result.pca.projections, explained: result.pca.explained } : missing('PCA'),
       };
     }
+    const notes = [...result.notes];
     const explorerResult = { shape, data, warnings: result.warnings, notes, backend: this.backend, computeMs: performance.now() - start, analyses: out };
     this.engineResults.set(explorerResult, result);
     return explorerResult;

@@ -307,6 +307,35 @@ describe('CPU backend', function () {
 
   describe('recycled result arrays', () => recycleTests(() => cpu, 0));
 
+  it('samples the T × T analyses beyond `sampled.above` rows: exact similarity of the sampled rows, exact nearest steps', async () => {
+    const T = 5000;
+    const request: EmbedRequest = { preset: 'adm', timesteps: range(T, (i) => i * 0.37), params: { dim: 16 } };
+    const result = await cpu.compute(request, { similarity: true, nearest: true, pca: true, adjacent: true, spectrum: true, sampled: { above: 4096, rows: 120 } });
+    const [n, m] = result.shape;
+    const rows = result.similarityRows!;
+    assert.equal(rows.length, 120);
+    assert.equal(rows[0], 0);
+    assert.equal(rows[119], T - 1);
+    assert.ok(result.notes.some((note) => /120 evenly spaced of 5000 steps/.test(note)), result.notes.join('; '));
+    const e = result.data;
+    const norm = (r: number): number => Math.hypot(...e.subarray(r * m, r * m + m));
+    for (const [a, b] of [[0, 0], [3, 77], [119, 5], [60, 61]] as const) {
+      const [ra, rb] = [rows[a]!, rows[b]!];
+      let dot = 0;
+      for (let k = 0; k < m; k++) dot += e[ra * m + k]! * e[rb * m + k]!;
+      const cos = dot / (norm(ra) * norm(rb));
+      assert.ok(Math.abs(result.similarity![a * 120 + b]! - cos) < ANALYSIS_REL, `similarity of rows ${ra}, ${rb}`);
+    }
+    // Nearest steps against a direct search over every pair (float64).
+    for (let r = 0; r < n; r += 7) {
+      let best = Infinity;
+      for (let s = 0; s < n; s++) if (s !== r) best = Math.min(best, distance64(e, m, r, s));
+      assert.ok(Math.abs(result.nearest!.distance[r]! - best) <= 1e-6, `row ${r}: ${result.nearest!.distance[r]} vs ${best}`);
+    }
+    assert.equal(result.pca!.projections.length, 2 * T);
+    assert.equal(result.adjacent!.length, T - 1);
+  });
+
   it('MLP matches the core oracle', async () => {
     const weights = randomMlp(96, 160, 48, 'gelu');
     const request: EmbedRequest = { preset: 'adm', timesteps: steps(50, 999), params: { dim: 96 } };

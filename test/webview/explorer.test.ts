@@ -267,6 +267,17 @@ describe('Embedding Explorer webview (headless Chromium)', function () {
     assert.deepEqual(errors, []);
   });
 
+  it('beyond 4096 steps samples the similarity in the worker and still finds every nearest step', async () => {
+    const { page, errors } = await open({ init: SMALL });
+    await page.fill('input[data-field="global:numTimesteps"]', '6000');
+    await settle(page);
+    assert.match((await page.textContent('#warnings'))!, /similarity and PCA axes from 160 evenly spaced of 6000 steps/);
+    assert.equal((await rasterDrawn(page, 'plot-similarity')).rows, 160);
+    const nearestLine = (await plotData<Line>(page, 'plot-distances')).find((trace) => trace.name === 'to nearest other step')!;
+    assert.ok(nearestLine.y.length > 0 && nearestLine.y.every((v) => typeof v === 'number' && Number.isFinite(v)), 'nearest-step distances missing');
+    assert.deepEqual(errors, []);
+  });
+
   it('names CPU and why when WebGPU is not available', async () => {
     const { page } = await open({ init: { ...SMALL, backend: 'auto' }, noWebGpu: true });
     const status = await page.textContent('#status');

@@ -18,6 +18,8 @@ export interface ColumnStats {
 export interface BackendOutput {
   readonly data: Float32Array;
   readonly similarity?: Float32Array;
+  /** The rows the similarity covers, when it was sampled (Analyses.sampled). */
+  readonly similarityRows?: Int32Array;
   readonly adjacent?: Float32Array;
   readonly nearest?: NearestResult;
   readonly columnStats?: ColumnStats;

@@ -87,6 +87,7 @@ class EngineImpl implements Engine {
       warnings: [...plan.warnings],
       notes,
       ...(output.similarity ? { similarity: output.similarity } : {}),
+      ...(output.similarityRows ? { similarityRows: output.similarityRows } : {}),
       ...(output.adjacent ? { adjacent: output.adjacent } : {}),
       ...(output.nearest ? { nearest: output.nearest } : {}),
       ...(output.columnStats ? { spectrum: spectrumFromStats(plan, output.columnStats) } : {}),

@@ -22,6 +22,13 @@ export interface Analyses {
   readonly pca?: boolean;
   /** A Linear-act-Linear MLP applied to every row of E (torch weight layout [out, in]). */
   readonly mlp?: MlpWeights;
+  /**
+   * Above `above` rows, the T × T analyses are sampled instead of refused: the similarity covers `rows` evenly spaced
+   * rows (listed in the result's `similarityRows`), the PCA axes come from those rows (every row projected on them),
+   * and the nearest step comes from the lag structure (cpu/analysis.ts nearestByLag) or, on other grids, a direct
+   * search up to MAX_DIRECT_NEAREST_ROWS rows; beyond that it is left out, with a note. Computed by the CPU backend.
+   */
+  readonly sampled?: { readonly above: number; readonly rows: number };
 }
 
 /** Each row's nearest other row. */
@@ -83,6 +90,8 @@ export interface ComputeResult {
   /** Things the engine did that the UI should show (device lost and recomputed on the CPU, an analysis run elsewhere). */
   readonly notes: string[];
   readonly similarity?: Float32Array;
+  /** The rows the similarity covers, when `sampled` applied (otherwise all rows, in order). */
+  readonly similarityRows?: Int32Array;
   readonly adjacent?: Float32Array;
   readonly nearest?: NearestResult;
   readonly spectrum?: SpectrumResult;
@@ -110,3 +119,6 @@ export interface Engine {
 
 /** Largest T for the T × T analyses (similarity, nearest): 8192² float32 is 256 MiB. */
 export const MAX_PAIRWISE_ROWS = 8192;
+
+/** Largest T for the direct nearest-step search of `sampled` (O(T²): ~3 s at T = 5000, width 1024, on the test machine). */
+export const MAX_DIRECT_NEAREST_ROWS = 8192;

@@ -6,20 +6,22 @@ import type { EmbeddingPlan } from '../../../src/core/plan';
 import { pcaTopTwo } from '../analysis';
 import type { ArrayPool } from '../arrayPool';
 import type { BackendOutput, ComputeBackend } from '../backend';
-import { MAX_PAIRWISE_ROWS, type Analyses } from '../types';
+import { MAX_DIRECT_NEAREST_ROWS, MAX_PAIRWISE_ROWS, type Analyses } from '../types';
 import {
   adjacentDistances,
   columnStats,
   cpuPcaProducts,
   gram,
   mlpOnCpu,
-  nearestRows,
+  nearestByLag,
+  nearestRows as nearestFromGram,
   rowNorms,
   similarityFromGram,
   toeplitzSimilarity,
 } from './analysis';
 import { embedOnCpu } from './embedding';
 import { gramPca, type PcaCache } from './gramPca';
+import { nearestRows, similarityAndPca } from './sampled';
 import { toeplitzMultiplier } from './toeplitzOperator';
 
 const now = (): number => (globalThis.performance ? globalThis.performance.now() : Date.now());
@@ -38,19 +40,37 @@ export async function cpuAnalyses(
   timings: Record<string, number>,
   cache: PcaCache = {},
   pool?: ArrayPool,
-): Promise<Omit<BackendOutput, 'data' | 'notes'>> {
+): Promise<Omit<BackendOutput, 'data'>> {
   const allocate = (length: number): Float32Array => (pool ? pool.take(length) : new Float32Array(length));
   const [n, m] = plan.shape;
   const out: { -readonly [K in keyof BackendOutput]?: BackendOutput[K] } = {};
+  const notes: string[] = [];
   let t = now();
   const lap = (stage: string): void => {
     const next = now();
     timings[stage] = (timings[stage] ?? 0) + next - t;
     t = next;
   };
+  // Beyond `sampled.above` rows: similarity and PCA from evenly spaced rows, nearest through the lag structure.
+  const sampled = analyses.sampled !== undefined && n > analyses.sampled.above ? analyses.sampled : undefined;
+  if (sampled) {
+    if (analyses.similarity || analyses.pca) {
+      const sample = similarityAndPca(data, [n, m], sampled.rows);
+      if (analyses.similarity) [out.similarity, out.similarityRows] = [sample.similarity, sample.rows];
+      if (analyses.pca) out.pca = sample.pca;
+      notes.push(`similarity and PCA axes from ${sample.rows.length} evenly spaced of ${n} steps`);
+      lap('similarity');
+    }
+    if (analyses.nearest) {
+      const nearest = nearestByLag(plan, data) ?? (n <= MAX_DIRECT_NEAREST_ROWS ? nearestRows(data, [n, m]) : undefined);
+      if (nearest) out.nearest = nearest;
+      else notes.push(`the nearest-step distance is not computed beyond ${MAX_DIRECT_NEAREST_ROWS} steps on an uneven grid (it would take minutes)`);
+      lap('nearest');
+    }
+  }
   let toeplitz: ReturnType<typeof toeplitzSimilarity> | undefined;
   let exactGram: Float64Array | undefined;
-  if (analyses.similarity || analyses.nearest) {
+  if (!sampled && (analyses.similarity || analyses.nearest)) {
     checkPairwise(analyses.similarity ? 'similarity' : 'nearest', n);
     const norms = rowNorms(data, n, m);
     toeplitz = toeplitzSimilarity(plan, norms, analyses.similarity ? allocate : null);
@@ -67,7 +87,7 @@ export async function cpuAnalyses(
     out.adjacent = adjacentDistances(data, n, m);
     lap('adjacent');
   }
-  if (analyses.nearest) {
+  if (!sampled && analyses.nearest) {
     let gramAt: ((r: number, s: number) => number) | undefined;
     if (exactGram) {
       const g = exactGram;
@@ -77,14 +97,14 @@ export async function cpuAnalyses(
       const x = plan.inputs;
       gramAt = plan.prependInput ? (r, s) => lagDot[Math.abs(r - s)]! + x[r]! * x[s]! : (r, s) => lagDot[Math.abs(r - s)]!;
     }
-    out.nearest = nearestRows(data, n, m, gramAt);
+    out.nearest = nearestFromGram(data, n, m, gramAt);
     lap('nearest');
   }
   if (analyses.spectrum || analyses.pca) {
     const stats = columnStats(data, n, m);
     if (analyses.spectrum) out.columnStats = stats;
     lap('spectrum');
-    if (analyses.pca) {
+    if (analyses.pca && !sampled) {
       const products = { ...cpuPcaProducts(data, n, m, stats.mean), data };
       // Through the Gram when it is cheap (gramPca.ts); otherwise subspace iteration on the products with E.
       if (n >= 3 && n <= GRAM_PCA_MAX_ROWS && toeplitz === undefined && !exactGram) toeplitz = toeplitzSimilarity(plan, rowNorms(data, n, m), null);
@@ -102,7 +122,7 @@ export async function cpuAnalyses(
     out.mlp = { shape: [n, weights.b2.length], data: mlpOnCpu(data, n, m, weights) };
     lap('mlp');
   }
-  return out;
+  return { ...out, notes };
 }
 
 /** Largest row count for the Gram-space PCA: its dense fallback holds an n × n float64 Gram (32 MiB at 2048). */
@@ -182,7 +202,7 @@ export class CpuBackend implements ComputeBackend {
     // A copy, since a worker hands `data` itself to its caller; one use only.
     this.lastEmbedding = embeddingOnly ? { plan, data: this.copy(data) } : undefined;
     timings['embedding'] = now() - t;
-    return { data, ...(await cpuAnalyses(plan, data, analyses, timings, this.cache, this.pool)), notes: [] };
+    return { data, ...(await cpuAnalyses(plan, data, analyses, timings, this.cache, this.pool)) };
   }
 
   /** A copy of `data`, into a recycled array when there is one. */

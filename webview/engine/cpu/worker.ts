@@ -26,6 +26,7 @@ scope.onmessage = (event) => {
       const add = (array: unknown): void => void (ArrayBuffer.isView(array) && transfer.add(array.buffer as ArrayBuffer));
       add(output.data);
       add(output.similarity);
+      add(output.similarityRows);
       add(output.adjacent);
       add(output.nearest?.index);
       add(output.nearest?.distance);

@@ -50,12 +50,14 @@ export class WebGpuBackend implements ComputeBackend {
     const wanted = Object.values(analyses).some((v) => v !== undefined && v !== false);
     if (!wanted) return { data, notes: [] };
     const resident = embedding.resident;
-    if (!resident)
-      return {
-        data,
-        ...(await cpuAnalyses(plan, data, analyses, timings)),
-        notes: ['the embedding needed several GPU buffers, so its analyses ran on the CPU'],
-      };
+    const [rows] = plan.shape;
+    // Sampled T × T analyses (beyond analyses.sampled.above rows) are CPU work on a few rows: done there.
+    const sampled = analyses.sampled !== undefined && rows > analyses.sampled.above;
+    if (!resident || sampled) {
+      const cpu = await cpuAnalyses(plan, data, analyses, timings);
+      const why = sampled ? `the analyses of ${rows} steps ran on the CPU (sampled)` : 'the embedding needed several GPU buffers, so its analyses ran on the CPU';
+      return { data, ...cpu, notes: [why, ...cpu.notes] };
+    }
     const gpu = this.gpu;
     const [n, m] = plan.shape;
     const out: { -readonly [K in keyof BackendOutput]?: BackendOutput[K] } = {};

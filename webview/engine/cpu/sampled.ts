@@ -1,15 +1,15 @@
 /**
- * The analyses the explorer draws, computed on the CPU from E [T × width]: cosine similarity and PCA on evenly spaced
- * rows, adjacent and nearest-step distances and per-column statistics on every row. Used only by compute.ts when the
- * GPU engine is missing or did not compute an analysis; nothing else imports this file.
+ * The T × T analyses for T beyond an exact T × T matrix (analyses.sampled, types.ts): cosine similarity and PCA on
+ * evenly spaced rows, and a direct nearest-step search for grids without the lag structure (analysis.ts nearestByLag
+ * serves the others). Run by the CPU backend, in the webview's worker, so a large T never holds the panel's UI thread.
  *
- * Cost at T = 1000, width 1024 is what decides the shapes here: an exact all-pairs Gram matrix is 5·10⁸ multiply-adds
- * (~0.5 s in JS), so similarity and PCA use at most `maxRows` sampled rows (the heatmap cannot show more cells anyway,
- * and the rows it shows are exact), while nearest-step search prunes a candidate as soon as its partial distance passes
- * the best so far, which is exact and touches a few percent of the columns for sinusoidal embeddings.
+ * Cost at T = 1000, width 1024 decides the shapes here: an exact all-pairs Gram matrix is 5·10⁸ multiply-adds (~0.5 s
+ * in JS), so similarity and PCA use at most `maxRows` sampled rows (the heatmap cannot show more cells anyway, and the
+ * rows it shows are exact), while the direct nearest-step search prunes a candidate as soon as its partial distance
+ * passes the best so far, which is exact and touches a few percent of the columns for sinusoidal embeddings.
  */
-import type { EmbeddingPlan } from '../src/core/index';
-import { symmetricEigen } from './engine/analysis';
+import { symmetricEigen } from '../analysis';
+import type { PcaResult } from '../types';
 
 /** Evenly spaced row indices, first and last included; all rows when rows ≤ max. */
 export function sampleRows(rows: number, max: number): Int32Array {
@@ -50,7 +50,7 @@ export function similarityAndPca(
   data: Float32Array,
   shape: readonly [number, number],
   maxRows: number,
-): { rows: Int32Array; similarity: Float32Array; projections: Float32Array; explained: [number, number] } {
+): { rows: Int32Array; similarity: Float32Array; pca: PcaResult } {
   const [T, width] = shape;
   const rows = sampleRows(T, maxRows);
   const n = rows.length;
@@ -62,8 +62,7 @@ export function similarityAndPca(
       const nb = Math.max(Math.sqrt(gram[b * n + b]!), COSINE_EPS);
       similarity[a * n + b] = gram[a * n + b]! / (na * nb);
     }
-  const { projections, explained } = pcaFromGram(data, shape, rows, gram);
-  return { rows, similarity, projections, explained };
+  return { rows, similarity, pca: pcaFromGram(data, shape, rows, gram) };
 }
 
 /**
@@ -75,7 +74,7 @@ function pcaFromGram(
   shape: readonly [number, number],
   rows: Int32Array,
   gram: Float64Array,
-): { projections: Float32Array; explained: [number, number] } {
+): PcaResult {
   const [T, width] = shape;
   const n = rows.length;
   const mean = new Float64Array(width);
@@ -95,9 +94,11 @@ function pcaFromGram(
     for (let b = 0; b < n; b++) kc[a * n + b] = gram[a * n + b]! - m[a]! - m[b]! + mm;
     trace += kc[a * n + a]!;
   }
-  const { vectors, values } = topTwoEigen(kc, n);
+  const { vectors, values, iterations } = topTwoEigen(kc, n);
   const projections = new Float32Array(T * 2);
+  const components = new Float32Array(2 * width);
   const explained: [number, number] = [0, 0];
+  const variance: [number, number] = [0, 0];
   for (let k = 0; k < 2; k++) {
     const lambda = values[k]!;
     if (!(lambda > 1e-12 * Math.max(trace, 1e-30))) continue; // a rank-deficient side (constant E): axis stays zero
@@ -111,6 +112,8 @@ function pcaFromGram(
     let big = 0;
     for (let c = 0; c < width; c++) if (Math.abs(axis[c]!) > Math.abs(big)) big = axis[c]!;
     const sign = big < 0 ? -1 : 1;
+    for (let c = 0; c < width; c++) components[k * width + c] = sign * axis[c]!;
+    variance[k] = lambda / n;
     for (let t = 0; t < T; t++) {
       let s = 0;
       const base = t * width;
@@ -119,20 +122,22 @@ function pcaFromGram(
     }
     explained[k] = trace > 0 ? lambda / trace : 0;
   }
-  return { projections, explained };
+  return { projections, components, mean: Float32Array.from(mean), variance, explained, iterations };
 }
 
 /**
  * Top two eigenpairs of a symmetric positive semi-definite n × n matrix by subspace iteration on a block of four
  * vectors (sin/cos pairs make λ1 ≈ λ2, which stalls plain power iteration) with a Rayleigh-Ritz step at the end.
  */
-function topTwoEigen(matrix: Float64Array, n: number): { vectors: Float64Array; values: [number, number] } {
+function topTwoEigen(matrix: Float64Array, n: number): { vectors: Float64Array; values: [number, number]; iterations: number } {
   const k = Math.min(4, n);
   let q: Float64Array = new Float64Array(k * n);
   // A fixed, non-degenerate start: deterministic results, no Math.random.
   for (let j = 0; j < k; j++) for (let i = 0; i < n; i++) q[j * n + i] = Math.cos((i + 1) * (j + 1) * 0.7) + (i === j ? 1 : 0);
   orthonormalize(q, k, n);
+  let iterations = 0;
   for (let iter = 0; iter < 300; iter++) {
+    iterations = iter + 1;
     const next = multiplyBlock(matrix, q, k, n);
     orthonormalize(next, k, n);
     let change = 0;
@@ -164,7 +169,7 @@ function topTwoEigen(matrix: Float64Array, n: number): { vectors: Float64Array; 
       vectors[r * n + i] = s;
     }
   }
-  return { vectors, values: top };
+  return { vectors, values: top, iterations };
 }
 
 function multiplyBlock(matrix: Float64Array, q: Float64Array, k: number, n: number): Float64Array {
@@ -194,24 +199,6 @@ function orthonormalize(q: Float64Array, k: number, n: number): void {
   }
 }
 
-/** Euclidean distance between consecutive rows (T − 1 values). */
-export function adjacentDistances(data: Float32Array, shape: readonly [number, number]): Float32Array {
-  const [T, width] = shape;
-  const out = new Float32Array(Math.max(0, T - 1));
-  for (let t = 0; t + 1 < T; t++) {
-    let s = 0;
-    const a = t * width;
-    const b = a + width;
-    for (let c = 0; c < width; c++) {
-      const d = data[b + c]! - data[a + c]!;
-      s += d * d;
-    }
-    out[t] = Math.sqrt(s);
-  }
-  return out;
-}
-
-/** Columns checked between pruning tests: large enough to amortise the test, small enough to stop early. */
 const PRUNE_BLOCK = 32;
 
 /**
@@ -288,70 +275,4 @@ function columnsByVariance(data: Float32Array, shape: readonly [number, number])
     }
   const variance = Array.from({ length: width }, (_, c) => sq[c]! / T - (mean[c]! / T) ** 2);
   return Int32Array.from([...variance.keys()].sort((a, b) => (variance[b] || 0) - (variance[a] || 0)));
-}
-
-/** Per-column period (input units), range over the rows, and the near-constant and aliased flags. */
-export interface ColumnSpectrum {
-  /** Frequency per column in radians per unit of the embedding input (0 for constant, input and padding columns). */
-  readonly frequency: Float64Array;
-  /** 2π / |frequency|; Infinity where the frequency is 0. */
-  readonly period: Float64Array;
-  readonly range: Float32Array;
-  /** 1 where the column barely moves over the rows (range < 1e-3). */
-  readonly nearConstant: Uint8Array;
-  /** 1 where consecutive inputs advance the column's phase by more than π (sampled below Nyquist). */
-  readonly aliased: Uint8Array;
-}
-
-/** The frequency of every output column of a plan (radians per unit of input), 0 where the column is not a sinusoid. */
-export function columnFrequencies(plan: EmbeddingPlan): Float64Array {
-  const width = plan.shape[1];
-  const unit = plan.rowWidth;
-  const out = new Float64Array(width);
-  if (plan.layout === 'repeat') return out;
-  const scale = plan.postScales.reduce((a, b) => a * b, 1);
-  const freq = (i: number): number => {
-    if (plan.inputColumns === 1) return plan.frequencies[i]! * scale;
-    // Multi-input Fourier features: the frequency along the direction (1, 1, ...) the explorer feeds.
-    let s = 0;
-    for (let k = 0; k < plan.inputColumns; k++) s += plan.frequencies[i * plan.inputColumns + k]!;
-    return s * scale;
-  };
-  const offset = plan.prependInput ? 1 : 0;
-  for (let c = 0; c < width; c++) {
-    const u = c % unit; // sgm-concat repeats the unit once per input column
-    const k = u - offset;
-    if (k < 0) continue;
-    let i: number;
-    if (plan.layout === 'interleaved') i = Math.floor(k / 2);
-    else i = k < plan.half ? k : k - plan.half;
-    if (i < plan.half) out[c] = freq(i);
-  }
-  return out;
-}
-
-/** Spectrum statistics for E and its plan. */
-export function columnSpectrum(data: Float32Array, shape: readonly [number, number], plan: EmbeddingPlan): ColumnSpectrum {
-  const [T, width] = shape;
-  const frequency = columnFrequencies(plan);
-  const period = frequency.map((f) => (f === 0 ? Infinity : (2 * Math.PI) / Math.abs(f)));
-  const range = new Float32Array(width);
-  const nearConstant = new Uint8Array(width);
-  const aliased = new Uint8Array(width);
-  let maxStep = 0;
-  for (let r = 0; r + 1 < plan.rows && plan.inputColumns === 1; r++)
-    maxStep = Math.max(maxStep, Math.abs(plan.inputs[r + 1]! - plan.inputs[r]!));
-  for (let c = 0; c < width; c++) {
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let t = 0; t < T; t++) {
-      const v = data[t * width + c]!;
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-    range[c] = hi - lo;
-    nearConstant[c] = hi - lo < 1e-3 ? 1 : 0;
-    aliased[c] = Math.abs(frequency[c]!) * maxStep > Math.PI ? 1 : 0;
-  }
-  return { frequency, period, range, nearConstant, aliased };
 }
