@@ -247,6 +247,20 @@ describe('WebGPU engine (Node, webgpu package)', function () {
 
   describe('recycled result arrays', () => recycleTests(() => engine, TOL_1E4));
 
+  it('sends a request with sampled analyses beyond `sampled.above` rows to the CPU backend, and says so', async () => {
+    const request: EmbedRequest = { preset: 'adm', timesteps: range(9000, (i) => i), params: { dim: 8 } };
+    const result = await engine.compute(request, { similarity: true, nearest: true, pca: true, sampled: { above: 8192, rows: 100 } });
+    assert.equal(result.backend, 'cpu');
+    assert.equal(engine.backend, 'webgpu', 'the engine itself stays on WebGPU');
+    assert.ok(result.notes.some((note) => /9000 steps exceed the 8192-row exact analyses: computed on the CPU backend/.test(note)), result.notes.join('; '));
+    assert.equal(result.similarityRows!.length, 100);
+    assertClose('sampled E', result.data, embed(request).data, 0);
+    // At or below the limit the same request stays on the GPU.
+    const small = await engine.compute({ ...request, timesteps: range(500, (i) => i) }, { similarity: true, sampled: { above: 8192, rows: 100 } });
+    assert.equal(small.backend, 'webgpu');
+    assert.equal(small.similarityRows, undefined);
+  });
+
   describe('failure handling', () => {
     it('recomputes on the CPU when the device is lost mid-run, and says so', async () => {
       const { createEngine } = loadEngine();

@@ -62,8 +62,16 @@ class EngineImpl implements Engine {
     const notes: string[] = [];
     let output: BackendOutput;
     let kind = this.active.kind;
+    const rows = plan.shape[0];
+    // Sampled T × T analyses are CPU work: on a WebGPU engine the whole request goes to the CPU backend, which in the
+    // webview is its worker, so a large T never holds the UI thread.
+    const toCpu = kind === 'webgpu' && analyses.sampled !== undefined && rows > analyses.sampled.above;
     try {
-      output = await this.active.run(plan, analyses, timings);
+      if (toCpu) {
+        output = await this.cpu.run(plan, analyses, timings);
+        kind = 'cpu';
+        notes.push(`${rows} steps exceed the ${analyses.sampled!.above}-row exact analyses: computed on the CPU backend, with sampled analyses`);
+      } else output = await this.active.run(plan, analyses, timings);
     } catch (error) {
       if (!(error instanceof DeviceLostError) && !(this.active instanceof WebGpuBackend && this.active.lost)) throw error;
       // Nothing computed on the lost device is kept: the whole request runs again on the CPU.

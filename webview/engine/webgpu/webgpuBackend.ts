@@ -50,13 +50,10 @@ export class WebGpuBackend implements ComputeBackend {
     const wanted = Object.values(analyses).some((v) => v !== undefined && v !== false);
     if (!wanted) return { data, notes: [] };
     const resident = embedding.resident;
-    const [rows] = plan.shape;
-    // Sampled T × T analyses (beyond analyses.sampled.above rows) are CPU work on a few rows: done there.
-    const sampled = analyses.sampled !== undefined && rows > analyses.sampled.above;
-    if (!resident || sampled) {
+    // (Sampled analyses never get here: the engine sends those requests to its CPU backend.)
+    if (!resident) {
       const cpu = await cpuAnalyses(plan, data, analyses, timings);
-      const why = sampled ? `the analyses of ${rows} steps ran on the CPU (sampled)` : 'the embedding needed several GPU buffers, so its analyses ran on the CPU';
-      return { data, ...cpu, notes: [why, ...cpu.notes] };
+      return { data, ...cpu, notes: ['the embedding needed several GPU buffers, so its analyses ran on the CPU', ...cpu.notes] };
     }
     const gpu = this.gpu;
     const [n, m] = plan.shape;
