@@ -43,7 +43,7 @@ export function gram(e: Float32Array, n: number, m: number): Float64Array {
         for (let rr = r; rr < r + 4; rr++) for (let ss = s; ss < n; ss++) g[rr * n + ss] = dot(e, rr * m, ss * m, m);
         continue;
       }
-      tile4x4(e, m, r, s, g, n);
+      tile4x4(e, r, e, s, m, g, r * n + s, n);
     }
   }
   for (let r = 0; r < n; r++) for (let s = 0; s < r; s++) g[r * n + s] = g[s * n + r]!;
@@ -56,25 +56,44 @@ function dot(e: Float32Array, a: number, b: number, m: number): number {
   return sum;
 }
 
-/** g[r..r+3][s..s+3] = rows r.. · rows s.. (only the upper triangle is used later). */
-function tile4x4(e: Float32Array, m: number, r: number, s: number, g: Float64Array, n: number): void {
-  const a0 = r * m, a1 = a0 + m, a2 = a1 + m, a3 = a2 + m;
-  const b0 = s * m, b1 = b0 + m, b2 = b1 + m, b3 = b2 + m;
+/**
+ * The 4 × 4 register tile both blocked products share (the Gram matrix and `linear`): out[at + i·stride + j] =
+ * a[aRow + i] · b[bRow + j] over `len` values, for i, j in 0..3, summed in float64 in index order, plus bias[biasAt + j]
+ * when a bias is given.
+ */
+function tile4x4(
+  a: Float32Array,
+  aRow: number,
+  b: Float32Array,
+  bRow: number,
+  len: number,
+  out: Float64Array,
+  at: number,
+  stride: number,
+  bias?: Float32Array,
+  biasAt = 0,
+): void {
+  const a0 = aRow * len, a1 = a0 + len, a2 = a1 + len, a3 = a2 + len;
+  const b0 = bRow * len, b1 = b0 + len, b2 = b1 + len, b3 = b2 + len;
   let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
   let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
-  for (let k = 0; k < m; k++) {
-    const x0 = e[a0 + k]!, x1 = e[a1 + k]!, x2 = e[a2 + k]!, x3 = e[a3 + k]!;
-    const y0 = e[b0 + k]!, y1 = e[b1 + k]!, y2 = e[b2 + k]!, y3 = e[b3 + k]!;
+  for (let k = 0; k < len; k++) {
+    const x0 = a[a0 + k]!, x1 = a[a1 + k]!, x2 = a[a2 + k]!, x3 = a[a3 + k]!;
+    const y0 = b[b0 + k]!, y1 = b[b1 + k]!, y2 = b[b2 + k]!, y3 = b[b3 + k]!;
     c00 += x0 * y0; c01 += x0 * y1; c02 += x0 * y2; c03 += x0 * y3;
     c10 += x1 * y0; c11 += x1 * y1; c12 += x1 * y2; c13 += x1 * y3;
     c20 += x2 * y0; c21 += x2 * y1; c22 += x2 * y2; c23 += x2 * y3;
     c30 += x3 * y0; c31 += x3 * y1; c32 += x3 * y2; c33 += x3 * y3;
   }
-  const o = r * n + s;
-  g[o] = c00; g[o + 1] = c01; g[o + 2] = c02; g[o + 3] = c03;
-  g[o + n] = c10; g[o + n + 1] = c11; g[o + n + 2] = c12; g[o + n + 3] = c13;
-  g[o + 2 * n] = c20; g[o + 2 * n + 1] = c21; g[o + 2 * n + 2] = c22; g[o + 2 * n + 3] = c23;
-  g[o + 3 * n] = c30; g[o + 3 * n + 1] = c31; g[o + 3 * n + 2] = c32; g[o + 3 * n + 3] = c33;
+  const q0 = bias ? bias[biasAt]! : 0, q1 = bias ? bias[biasAt + 1]! : 0, q2 = bias ? bias[biasAt + 2]! : 0, q3 = bias ? bias[biasAt + 3]! : 0;
+  let t = at;
+  out[t] = c00 + q0; out[t + 1] = c01 + q1; out[t + 2] = c02 + q2; out[t + 3] = c03 + q3;
+  t += stride;
+  out[t] = c10 + q0; out[t + 1] = c11 + q1; out[t + 2] = c12 + q2; out[t + 3] = c13 + q3;
+  t += stride;
+  out[t] = c20 + q0; out[t + 1] = c21 + q1; out[t + 2] = c22 + q2; out[t + 3] = c23 + q3;
+  t += stride;
+  out[t] = c30 + q0; out[t + 1] = c31 + q1; out[t + 2] = c32 + q2; out[t + 3] = c33 + q3;
 }
 
 /**
@@ -360,27 +379,7 @@ export function linear(x: Float32Array, rows: number, inDim: number, w: Float32A
           }
         continue;
       }
-      const a0 = r * inDim, a1 = a0 + inDim, a2 = a1 + inDim, a3 = a2 + inDim;
-      const b0 = o * inDim, b1 = b0 + inDim, b2 = b1 + inDim, b3 = b2 + inDim;
-      let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-      let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
-      for (let k = 0; k < inDim; k++) {
-        const x0 = x[a0 + k]!, x1 = x[a1 + k]!, x2 = x[a2 + k]!, x3 = x[a3 + k]!;
-        const w0 = w[b0 + k]!, w1 = w[b1 + k]!, w2 = w[b2 + k]!, w3 = w[b3 + k]!;
-        c00 += x0 * w0; c01 += x0 * w1; c02 += x0 * w2; c03 += x0 * w3;
-        c10 += x1 * w0; c11 += x1 * w1; c12 += x1 * w2; c13 += x1 * w3;
-        c20 += x2 * w0; c21 += x2 * w1; c22 += x2 * w2; c23 += x2 * w3;
-        c30 += x3 * w0; c31 += x3 * w1; c32 += x3 * w2; c33 += x3 * w3;
-      }
-      const q0 = b[o]!, q1 = b[o + 1]!, q2 = b[o + 2]!, q3 = b[o + 3]!;
-      let t = r * outDim + o;
-      y[t] = c00 + q0; y[t + 1] = c01 + q1; y[t + 2] = c02 + q2; y[t + 3] = c03 + q3;
-      t += outDim;
-      y[t] = c10 + q0; y[t + 1] = c11 + q1; y[t + 2] = c12 + q2; y[t + 3] = c13 + q3;
-      t += outDim;
-      y[t] = c20 + q0; y[t + 1] = c21 + q1; y[t + 2] = c22 + q2; y[t + 3] = c23 + q3;
-      t += outDim;
-      y[t] = c30 + q0; y[t + 1] = c31 + q1; y[t + 2] = c32 + q2; y[t + 3] = c33 + q3;
+      tile4x4(x, r, w, o, inDim, y, r * outDim + o, outDim, b, o);
     }
   }
   return y;
