@@ -14,14 +14,14 @@ import {
   gram,
   mlpOnCpu,
   nearestByLag,
-  nearestRows as nearestFromGram,
+  nearestRows,
   rowNorms,
   similarityFromGram,
   toeplitzSimilarity,
 } from './analysis';
 import { embedOnCpu } from './embedding';
 import { gramPca, type PcaCache } from './gramPca';
-import { nearestRows, similarityAndPca } from './sampled';
+import { nearestRowsPruned, similarityAndPca } from './sampled';
 import { toeplitzMultiplier } from './toeplitzOperator';
 
 const now = (): number => (globalThis.performance ? globalThis.performance.now() : Date.now());
@@ -62,7 +62,7 @@ export async function cpuAnalyses(
       lap('similarity');
     }
     if (analyses.nearest) {
-      const nearest = nearestByLag(plan, data) ?? (n <= MAX_DIRECT_NEAREST_ROWS ? nearestRows(data, [n, m]) : undefined);
+      const nearest = nearestByLag(plan, data) ?? (n <= MAX_DIRECT_NEAREST_ROWS ? nearestRowsPruned(data, [n, m]) : undefined);
       if (nearest) out.nearest = nearest;
       else notes.push(`the nearest-step distance is not computed beyond ${MAX_DIRECT_NEAREST_ROWS} steps on an uneven grid (it would take minutes)`);
       lap('nearest');
@@ -97,7 +97,7 @@ export async function cpuAnalyses(
       const x = plan.inputs;
       gramAt = plan.prependInput ? (r, s) => lagDot[Math.abs(r - s)]! + x[r]! * x[s]! : (r, s) => lagDot[Math.abs(r - s)]!;
     }
-    out.nearest = nearestFromGram(data, n, m, gramAt);
+    out.nearest = nearestRows(data, n, m, gramAt);
     lap('nearest');
   }
   if (analyses.spectrum || analyses.pca) {

@@ -206,7 +206,7 @@ const PRUNE_BLOCK = 32;
  * squared distance exceeds the best full one. Columns are visited in decreasing variance, so far-apart rows exceed
  * the bound after a few blocks. Rows holding NaN get distance NaN and index −1.
  */
-export function nearestRows(data: Float32Array, shape: readonly [number, number]): { index: Int32Array; distance: Float32Array } {
+export function nearestRowsPruned(data: Float32Array, shape: readonly [number, number]): { index: Int32Array; distance: Float32Array } {
   const [T, width] = shape;
   const index = new Int32Array(T).fill(-1);
   const distance = new Float32Array(T).fill(T === 1 ? Infinity : NaN);
